@@ -1,0 +1,616 @@
+import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { fail, show } from '../common/errors';
+import { contentHash } from '../common/hash';
+import { recommendedLabels, selectorLabels } from '../common/labels';
+import { validateDnsLabel, validateEnvName } from '../common/names';
+import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { validateIntegerInRange, validatePort } from '../common/validate';
+import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe, seconds } from './go-service';
+import { ProbeKind } from './probe';
+import { PreStopKind } from './shutdown';
+
+/** Horizontal pod autoscaling (`autoscaling/v2`). */
+export interface AutoscalingOptions {
+  /**
+   * Fewest pods; also the floor the PodDisruptionBudget is sized against.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * Most pods.
+   * @default 10
+   */
+  readonly maxReplicas?: number;
+
+  /**
+   * Average CPU utilization, as a percentage of the request, to hold.
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * Average memory utilization, as a percentage of the request, to hold.
+   * @default - no memory target
+   */
+  readonly targetMemoryUtilizationPercent?: number;
+
+  /**
+   * How long recommendations must stay lower before the autoscaler scales
+   * down, so brief dips do not flap the pod count.
+   * @default Duration.minutes(5)
+   */
+  readonly scaleDownStabilization?: Duration;
+}
+
+/**
+ * PodDisruptionBudget (`policy/v1`), created when the replica floor is two or
+ * more. It never blocks node drains: `maxUnavailable` is at least one and
+ * unhealthy pods may always be evicted.
+ */
+export interface DisruptionBudgetOptions {
+  /**
+   * Pods that may be down at once during voluntary disruptions.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+}
+
+/** Options for `allowFrom`. */
+export interface AllowFromOptions {
+  /**
+   * Named ports of this service the peer may reach.
+   * @default - the API ports: `http`, and `grpc` when the service has one
+   */
+  readonly ports?: GoServicePortName[];
+}
+
+/** Props of a `GoMicroservice`. */
+export interface GoMicroserviceProps extends GoServiceProps {
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * `app.kubernetes.io/instance`, which tells apart several installs of one
+   * application. Part of the selector, so it must never change.
+   * @default - the name
+   */
+  readonly instance?: string;
+
+  /**
+   * `app.kubernetes.io/component`.
+   * @default 'backend'
+   */
+  readonly component?: string;
+
+  /**
+   * `app.kubernetes.io/part-of`: the larger application this service belongs to.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+
+  /**
+   * Pods to run when autoscaling is off.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * Horizontal pod autoscaling; when set, `spec.replicas` is left to the HPA.
+   * @default - no autoscaler; the Deployment runs `replicas` pods
+   */
+  readonly autoscaling?: AutoscalingOptions;
+
+  /**
+   * PodDisruptionBudget sizing, used when the replica floor is two or more.
+   * @default - `maxUnavailable: 1`
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+
+  /**
+   * Spread pods across zones and nodes with topology spread constraints
+   * (`ScheduleAnyway`, so small clusters still schedule) when the service runs
+   * two or more pods.
+   * @default true
+   */
+  readonly topologySpread?: boolean;
+
+  /**
+   * Port of the Service in front of the HTTP container port.
+   * @default 80
+   */
+  readonly servicePort?: number;
+
+  /**
+   * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.
+   * @default true
+   */
+  readonly prometheusScrape?: boolean;
+
+  /**
+   * The identity of the pods. Its token is never mounted.
+   * @default - a new ServiceAccount named after the service
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+}
+
+/** Default of `AutoscalingOptions`. @internal */
+const AUTOSCALING_DEFAULTS = {
+  minReplicas: 2,
+  maxReplicas: 10,
+  targetCpuUtilizationPercent: 70,
+  scaleDownStabilizationSeconds: 300,
+} as const;
+
+/** Default of `GoMicroserviceProps`. @internal */
+const MICROSERVICE_DEFAULTS = {
+  replicas: 3,
+  component: 'backend',
+  servicePort: 80,
+  maxUnavailable: 1,
+  revisionHistoryLimit: 5,
+  tmpSizeLimitMi: 64,
+} as const;
+
+/** Resolved autoscaling settings. */
+export interface ResolvedAutoscaling {
+  /** Fewest pods. */
+  readonly minReplicas: number;
+  /** Most pods. */
+  readonly maxReplicas: number;
+  /** CPU utilization target, percent. */
+  readonly targetCpuUtilizationPercent: number;
+  /** Memory utilization target, percent, if any. */
+  readonly targetMemoryUtilizationPercent?: number;
+  /** Scale-down stabilization window, seconds. */
+  readonly scaleDownStabilizationSeconds: number;
+}
+
+/**
+ * A Go HTTP/gRPC service on Kubernetes with production defaults.
+ *
+ * Creates a Deployment (rolling updates that never drop capacity, tuned
+ * probes, restricted security context, Go runtime tuning, graceful shutdown,
+ * topology spread), a ClusterIP Service, a ServiceAccount without a mounted
+ * token, a content-hashed ConfigMap for plain settings, a
+ * HorizontalPodAutoscaler when autoscaling, a PodDisruptionBudget when two or
+ * more pods run, and a NetworkPolicy that admits only what `allowFrom` allows.
+ *
+ * @example
+ * const users = new GoMicroservice(chart, 'users', { image: 'registry.example.com/users:2.0.1' });
+ * const orders = new GoMicroservice(chart, 'orders', {
+ *   image: 'registry.example.com/orders:1.4.2',
+ *   grpcPort: 9090,
+ *   autoscaling: { minReplicas: 3, maxReplicas: 12 },
+ *   config: { LOG_LEVEL: 'info' },
+ *   secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+ * });
+ * orders.allowFrom(users);
+ */
+export class GoMicroservice extends Construct implements kplus.INetworkPolicyPeer {
+  /** The validated service description with every default filled in. */
+  public readonly settings: GoServiceSettings;
+  /** `metadata.name` of every object (the ConfigMap adds a content hash). */
+  public readonly name: string;
+  /** Namespace of the objects, when known. */
+  public readonly namespace?: string;
+  /** The labels selectors use: `app.kubernetes.io/name` and `instance`. */
+  public readonly selectorLabels: Record<string, string>;
+  /** The full `app.kubernetes.io/*` label set on every object. */
+  public readonly labels: Record<string, string>;
+  /** Replicas when autoscaling is off; `undefined` when the HPA decides. */
+  public readonly replicas?: number;
+  /** Autoscaling settings, when on. */
+  public readonly autoscaling?: ResolvedAutoscaling;
+  /** Port of the Service in front of the HTTP port. */
+  public readonly servicePort: number;
+
+  /** The Deployment (also this construct's default child). */
+  public readonly deployment: kplus.Deployment;
+  /** The service container. */
+  public readonly container: kplus.Container;
+  /** The ClusterIP Service. */
+  public readonly service: kplus.Service;
+  /** The pods' ServiceAccount. */
+  public readonly serviceAccount: kplus.IServiceAccount;
+  /** The ConfigMap of plain settings, when `config` is set. */
+  public readonly configMap?: kplus.ConfigMap;
+  /** The HorizontalPodAutoscaler, when autoscaling. */
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget, when two or more pods run. (cdk8s-plus has no PodDisruptionBudget.) */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy that admits only allowed peers on the service's ports. */
+  public readonly networkPolicy: kplus.NetworkPolicy;
+
+  private readonly pods: kplus.Pods;
+  private readonly envOwners = new Set<string>();
+  private allowedPeers = 0;
+
+  public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
+    super(scope, id);
+
+    // 1. validate and resolve
+    const settings = resolveGoService(this, props, id);
+    this.settings = settings;
+    this.name = settings.name;
+    if (props.namespace !== undefined) {
+      validateDnsLabel(this, 'namespace', props.namespace);
+    }
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
+    validatePort(this, 'servicePort', this.servicePort);
+    if (settings.grpcPort === this.servicePort || settings.metricsPort === this.servicePort && props.metricsPort !== undefined) {
+      fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
+    }
+    const instance = props.instance ?? settings.name;
+    validateDnsLabel(this, 'instance', instance);
+    this.selectorLabels = selectorLabels({ name: settings.name, instance });
+    this.labels = recommendedLabels({
+      name: settings.name,
+      instance,
+      version: settings.version,
+      component: props.component ?? MICROSERVICE_DEFAULTS.component,
+      partOf: props.partOf,
+    });
+
+    this.autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
+    if (this.autoscaling && props.replicas !== undefined) {
+      fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
+    }
+    this.replicas = this.autoscaling ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
+    if (this.replicas !== undefined) {
+      validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
+    }
+    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
+    validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
+
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });
+
+    // 2. children
+    this.serviceAccount = props.serviceAccount ?? new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(settings.name),
+      automountToken: false,
+    });
+
+    if (Object.keys(settings.config).length > 0) {
+      this.configMap = new kplus.ConfigMap(this, 'Config', {
+        metadata: metadata(`${settings.name}-config-${contentHash(settings.config)}`),
+        data: settings.config,
+        immutable: true,
+      });
+    }
+
+    this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
+    this.deployment = this.createDeployment(props, metadata(settings.name));
+    this.container = this.deployment.containers[0];
+    this.node.defaultChild = apiObjectOf(this.deployment);
+
+    this.service = this.createService(metadata(settings.name));
+
+    if (this.autoscaling) {
+      const a = this.autoscaling;
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata: metadata(settings.name),
+        target: this.deployment,
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [
+          kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent)),
+          ...(a.targetMemoryUtilizationPercent !== undefined
+            ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent))]
+            : []),
+        ],
+        scaleUp: {
+          stabilizationWindow: Duration.seconds(0),
+          strategy: kplus.ScalingStrategy.MAX_CHANGE,
+          policies: [
+            { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) },
+            { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) },
+          ],
+        },
+        scaleDown: {
+          stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
+          strategy: kplus.ScalingStrategy.MAX_CHANGE,
+          policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
+        },
+      });
+    }
+
+    if (floor >= 2) {
+      // cdk8s-plus-27 has no PodDisruptionBudget construct.
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: metadata(settings.name),
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
+          selector: { matchLabels: this.selectorLabels },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    } else if (props.disruptionBudget !== undefined) {
+      fail(this, `disruptionBudget is set but the service runs ${floor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
+    }
+
+    this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+      metadata: metadata(settings.name),
+      selector: this.pods,
+      ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
+    });
+  }
+
+  /**
+   * Admits traffic from `peer` (another GoMicroservice, pods, a namespace or an
+   * IP block) to this service's API ports, or to the named `ports`.
+   */
+  public allowFrom(peer: kplus.INetworkPolicyPeer, options: AllowFromOptions = {}): void {
+    const names = options.ports ?? this.apiPortNames();
+    if (names.length === 0) {
+      fail(this, 'allowFrom ports ([]) is empty: name at least one of http, grpc, metrics, health');
+    }
+    const numbers = names.map((n) => this.portNumber(n, 'allowFrom ports'));
+    this.networkPolicy.addIngressRule(peer, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
+    this.allowedPeers++;
+  }
+
+  /**
+   * Admits traffic from every pod of `namespace` (an ingress controller's or
+   * gateway's, a monitoring stack's) to the API ports, or to the named `ports`.
+   */
+  public allowFromNamespace(namespace: string, options: AllowFromOptions = {}): void {
+    validateDnsLabel(this, 'allowFromNamespace namespace', namespace);
+    const id = `AllowNamespace-${namespace}`;
+    const peer = (this.node.tryFindChild(id) as kplus.Namespaces | undefined) ?? kplus.Namespaces.select(this, id, { names: [namespace] });
+    this.allowFrom(peer, options);
+  }
+
+  /**
+   * Container port number of a named port. Throws when the service does not
+   * have that port.
+   */
+  public portNumber(name: GoServicePortName, prop = 'port'): number {
+    if (name === 'metrics') {
+      return this.settings.metricsPort;
+    }
+    const port = this.settings.ports.find((p) => p.name === name);
+    if (!port) {
+      fail(this, `${prop} names ${show(name)}, which this service does not expose: use one of ${this.settings.ports.map((p) => p.name).concat(this.settings.ports.some((p) => p.name === 'metrics') ? [] : ['metrics']).join(', ')}`);
+    }
+    return port.number;
+  }
+
+  /**
+   * Adds an environment variable to the service container, e.g. for tracing
+   * wiring. Names set twice are rejected.
+   */
+  public addEnvironment(name: string, value: kplus.EnvValue): void {
+    validateEnvName(this, 'addEnvironment', name);
+    if (this.envOwners.has(name)) {
+      fail(this, `addEnvironment sets ${show(name)}, which is already set: each environment variable must be set once`);
+    }
+    this.envOwners.add(name);
+    this.container.env.addVariable(name, value);
+  }
+
+  /** Number of peers admitted so far. */
+  public get allowedPeerCount(): number {
+    return this.allowedPeers;
+  }
+
+  /** @see INetworkPolicyPeer.toNetworkPolicyPeerConfig() */
+  public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
+    return {
+      podSelector: {
+        labelSelector: kplus.LabelSelector.of({ labels: this.selectorLabels }),
+        namespaces: this.namespace !== undefined ? { names: [this.namespace] } : undefined,
+      },
+    };
+  }
+
+  /** @see INetworkPolicyPeer.toPodSelector() */
+  public toPodSelector(): kplus.IPodSelector {
+    return this.pods;
+  }
+
+  private apiPortNames(): GoServicePortName[] {
+    return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];
+  }
+
+  private createDeployment(props: GoMicroserviceProps, metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Deployment {
+    const s = this.settings;
+    const annotations: Record<string, string> = {};
+    if (props.prometheusScrape ?? true) {
+      annotations['prometheus.io/scrape'] = 'true';
+      annotations['prometheus.io/port'] = String(s.metricsPort);
+      annotations['prometheus.io/path'] = s.metricsPath;
+    }
+
+    const deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata,
+      replicas: this.replicas,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      minReady: Duration.seconds(0),
+      progressDeadline: Duration.seconds(600),
+      select: false,
+      spread: false,
+      isolate: false,
+      podMetadata: { labels: this.labels, annotations },
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: {
+        ensureNonRoot: true,
+        user: GO_SERVICE_DEFAULTS.user,
+        group: GO_SERVICE_DEFAULTS.user,
+        fsGroup: GO_SERVICE_DEFAULTS.user,
+      },
+      terminationGracePeriod: Duration.seconds(s.shutdown.terminationGracePeriodSeconds),
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
+
+    const tmp = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(MICROSERVICE_DEFAULTS.tmpSizeLimitMi) });
+    deployment.addVolume(tmp);
+
+    const envFrom: kplus.EnvFrom[] = [];
+    if (this.configMap) {
+      envFrom.push(kplus.Env.fromConfigMap(this.configMap));
+    }
+    s.secretEnvFrom.forEach((secretName, i) => {
+      envFrom.push(kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `SecretEnvFrom${i}`, secretName)));
+    });
+    const envVariables: Record<string, kplus.EnvValue> = {};
+    for (const [name, value] of Object.entries(s.runtimeEnv)) {
+      envVariables[name] = kplus.EnvValue.fromValue(value);
+    }
+    for (const [name, ref] of Object.entries(s.secretEnv)) {
+      const secret = kplus.Secret.fromSecretName(this, `SecretEnv-${name}`, ref.secretName);
+      envVariables[name] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: ref.optional ?? false });
+    }
+    for (const name of [...Object.keys(s.config), ...Object.keys(envVariables)]) {
+      this.envOwners.add(name);
+    }
+
+    const httpProbe = (p: ResolvedProbe) => p.kind === ProbeKind.HTTP
+      ? kplus.Probe.fromHttpGet(p.path!, {
+        port: p.port,
+        initialDelaySeconds: Duration.seconds(p.initialDelaySeconds),
+        periodSeconds: Duration.seconds(p.periodSeconds),
+        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+        failureThreshold: p.failureThreshold,
+        successThreshold: p.successThreshold,
+      })
+      : undefined;
+
+    const preStop = s.shutdown.preStop;
+    deployment.addContainer({
+      name: s.name,
+      image: s.image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: s.ports.map((p) => ({ name: p.name, number: p.number, protocol: kplus.Protocol.TCP })),
+      envFrom,
+      envVariables,
+      readiness: httpProbe(s.readiness),
+      liveness: httpProbe(s.liveness),
+      startup: httpProbe(s.startup),
+      lifecycle: preStop.kind === PreStopKind.HTTP
+        ? { preStop: kplus.Handler.fromHttpGet(preStop.path!, { port: preStop.port ?? s.httpPort }) }
+        : undefined,
+      resources: { cpu: { request: cpu(s.requests.cpu), limit: cpu(s.limits.cpu) } },
+      securityContext: {
+        ensureNonRoot: true,
+        user: GO_SERVICE_DEFAULTS.user,
+        group: GO_SERVICE_DEFAULTS.user,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+      },
+      volumeMounts: [{ path: '/tmp', volume: tmp }],
+    });
+
+    const api = apiObjectOf(deployment);
+    const container = '/spec/template/spec/containers/0';
+    api.addJsonPatch(
+      // cdk8s-plus-27 has no revisionHistoryLimit.
+      JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit),
+      // cdk8s-plus-27 has no seccomp profile.
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      // cdk8s-plus-27 cannot drop the ALL capability.
+      JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
+      // cdk8s-plus-27 renders memory only in whole MiB; keep the quantities as written.
+      JsonPatch.add(`${container}/resources/requests/memory`, k8s.Quantity.fromString(s.requests.memory)),
+      JsonPatch.add(`${container}/resources/limits/memory`, k8s.Quantity.fromString(s.limits.memory)),
+    );
+    for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
+      if (probe.kind === ProbeKind.GRPC) {
+        // cdk8s-plus-27 has no gRPC probe.
+        api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
+      }
+    }
+    if (preStop.kind === PreStopKind.SLEEP) {
+      // cdk8s-plus-27 has no sleep lifecycle action (Kubernetes 1.30+).
+      api.addJsonPatch(JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
+    }
+    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    if ((props.topologySpread ?? true) && floor >= 2) {
+      // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps
+      // a rollout's old and new pods from skewing each other's spread.
+      api.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: this.selectorLabels },
+        matchLabelKeys: ['pod-template-hash'],
+      }))));
+    }
+    return deployment;
+  }
+
+  private createService(metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Service {
+    const s = this.settings;
+    const ports: Array<{ name: GoServicePortName; port: number; target: number; appProtocol: string }> = [
+      { name: 'http', port: this.servicePort, target: s.httpPort, appProtocol: 'http' },
+    ];
+    if (s.grpcPort !== undefined) {
+      ports.push({ name: 'grpc', port: s.grpcPort, target: s.grpcPort, appProtocol: 'kubernetes.io/h2c' });
+    }
+    if (s.metricsPort !== s.httpPort) {
+      ports.push({ name: 'metrics', port: s.metricsPort, target: s.metricsPort, appProtocol: 'http' });
+    }
+    const service = new kplus.Service(this, 'Service', {
+      metadata,
+      type: kplus.ServiceType.CLUSTER_IP,
+      selector: this.pods,
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.target, protocol: kplus.Protocol.TCP })),
+    });
+    const api = apiObjectOf(service);
+    ports.forEach((p, i) => {
+      // cdk8s-plus-27 has no appProtocol and only numeric target ports.
+      api.addJsonPatch(
+        JsonPatch.replace(`/spec/ports/${i}/targetPort`, k8s.IntOrString.fromString(p.name)),
+        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol),
+      );
+    });
+    return service;
+  }
+}
+
+function cpu(quantity: string): kplus.Cpu {
+  return quantity.endsWith('m') ? kplus.Cpu.millis(Number(quantity.slice(0, -1))) : kplus.Cpu.units(Number(quantity));
+}
+
+function grpcProbe(p: ResolvedProbe): k8s.Probe {
+  return {
+    grpc: { port: p.port, service: p.grpcService },
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+    successThreshold: p.successThreshold,
+  };
+}
+
+function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {
+  const r: ResolvedAutoscaling = {
+    minReplicas: o.minReplicas ?? AUTOSCALING_DEFAULTS.minReplicas,
+    maxReplicas: o.maxReplicas ?? AUTOSCALING_DEFAULTS.maxReplicas,
+    targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
+    targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
+    scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
+  };
+  validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
+  validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
+  if (r.minReplicas > r.maxReplicas) {
+    fail(scope, `autoscaling.minReplicas (${r.minReplicas}) must be <= autoscaling.maxReplicas (${r.maxReplicas})`);
+  }
+  validateIntegerInRange(scope, 'autoscaling.targetCpuUtilizationPercent', r.targetCpuUtilizationPercent, 1, 100);
+  if (r.targetMemoryUtilizationPercent !== undefined) {
+    validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
+  }
+  validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
+  return r;
+}

@@ -1,0 +1,4 @@
+export * from './go-microservice';
+export * from './go-service';
+export * from './probe';
+export * from './shutdown';

@@ -1,0 +1,2 @@
+export * from './go-microservice';
+export { MANAGED_BY } from './common/labels';
