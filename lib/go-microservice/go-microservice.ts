@@ -531,10 +531,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
         api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
       }
     }
-    if (preStop.kind === PreStopKind.SLEEP) {
-      // cdk8s-plus-27 has no sleep lifecycle action (Kubernetes 1.30+).
-      api.addJsonPatch(JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
-    }
     const floor = this.autoscaling?.minReplicas ?? this.replicas!;
     if ((props.topologySpread ?? true) && floor >= 2) {
       // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps

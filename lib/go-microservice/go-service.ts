@@ -396,7 +396,7 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
   if (runtime.setMaxProcs ?? true) {
     runtimeEnv.GOMAXPROCS = String(Math.max(1, Math.ceil(cpuLimitCores)));
   }
-  runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.preStop.kind === PreStopKind.APP ? shutdown.delaySeconds : 0}s`;
+  runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.delaySeconds}s`;
   runtimeEnv[SHUTDOWN_DRAIN_TIMEOUT_ENV] = `${shutdown.drainTimeoutSeconds}s`;
 
   const config = { ...(props.config ?? {}) };
@@ -446,7 +446,7 @@ export function seconds(scope: IConstruct | string, prop: string, value: Duratio
   if (value === undefined) {
     return fallback;
   }
-  const s = value.toSeconds();
+  const s = value.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < 0) {
     fail(scope, `${prop} (${s}s) must be a whole, non-negative number of seconds`);
   }
@@ -460,9 +460,6 @@ function resolveShutdown(scope: IConstruct, options: GracefulShutdownOptions, de
   const terminationGracePeriodSeconds = seconds(scope, 'shutdown.terminationGracePeriod', options.terminationGracePeriod, GO_SERVICE_DEFAULTS.terminationGracePeriodSeconds);
   if (terminationGracePeriodSeconds < delaySeconds + drainTimeoutSeconds) {
     fail(scope, `shutdown.terminationGracePeriod (${terminationGracePeriodSeconds}s) must cover shutdown.delay (${delaySeconds}s) plus shutdown.drainTimeout (${drainTimeoutSeconds}s): use at least ${delaySeconds + drainTimeoutSeconds}s`);
-  }
-  if (preStop.kind === PreStopKind.SLEEP && delaySeconds < 1) {
-    fail(scope, `shutdown.delay (${delaySeconds}s) must be at least 1s with PreStop.sleep(): the sleep action needs a positive duration`);
   }
   if (preStop.kind === PreStopKind.HTTP) {
     validateHttpPath(scope, 'shutdown.preStop.path', preStop.path!);

@@ -4,19 +4,18 @@ import { Duration } from 'cdk8s';
 export enum PreStopKind {
   /** No hook: the process itself fails readiness, waits `delay`, then drains. */
   APP = 'APP',
-  /** The kubelet's native `sleep` lifecycle action (Kubernetes 1.30+). */
-  SLEEP = 'SLEEP',
   /** An HTTP GET the application answers after failing readiness and waiting `delay`. */
   HTTP = 'HTTP',
 }
 
 /**
  * Where the pre-stop wait happens. Distroless and scratch images have no shell
- * or `sleep`, so exec hooks cannot work there; these three can.
+ * or `sleep`, so exec hooks cannot work there; these two can. The kubelet's
+ * native `sleep` action needs Kubernetes 1.30+ and is outside the 1.27 API
+ * this library targets (strict 1.27 schema validation rejects it).
  *
  * @example
  * PreStop.app()                      // default, works everywhere
- * PreStop.sleep()                    // Kubernetes 1.30+ only
  * PreStop.httpGet('/drain')          // app answers once it has waited
  */
 export class PreStop {
@@ -30,17 +29,9 @@ export class PreStop {
   }
 
   /**
-   * The native `sleep` pre-stop action for `delay`; SIGTERM arrives after it.
-   * Needs Kubernetes 1.30 or newer (the `PodLifecycleSleepAction` feature):
-   * API servers before that reject the manifest.
-   */
-  public static sleep(): PreStop {
-    return new PreStop(PreStopKind.SLEEP);
-  }
-
-  /**
-   * An HTTP GET pre-stop hook on `path`; the application should fail readiness
-   * and answer after `delay`. SIGTERM arrives when it returns.
+   * An HTTP GET pre-stop hook on `path`: the handler fails readiness and
+   * answers after `SHUTDOWN_DELAY`; SIGTERM arrives when it returns, and the
+   * process then drains without waiting again.
    */
   public static httpGet(path: string, options: { readonly port?: number } = {}): PreStop {
     return new PreStop(PreStopKind.HTTP, path, options.port);

@@ -1,0 +1,29 @@
+import { Chart, Testing } from 'cdk8s';
+
+/** A plain manifest object as synthesized. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = Record<string, any>;
+
+/** A test chart in namespace `shop`, the namespace of the example platform. */
+export function shopChart(): Chart {
+  return new Chart(Testing.app(), 'test', { namespace: 'shop', disableResourceNameHashes: true });
+}
+
+/** Synthesizes `chart` into plain objects. */
+export function synth(chart: Chart): Manifest[] {
+  return Testing.synth(chart);
+}
+
+/** The one object of `kind` named `name`; fails the test when there is not exactly one. */
+export function find(manifests: Manifest[], kind: string, name?: string): Manifest {
+  const matches = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name));
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${matches.length}`);
+  }
+  return matches[0];
+}
+
+/** Every object of `kind`. */
+export function findAll(manifests: Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind);
+}
