@@ -39,3 +39,10 @@ export function validateDistinct(scope: IConstruct | string, what: string, entri
     seen.set(value, name);
   }
 }
+
+/** Checks that an HTTP path is absolute and has no spaces. @internal */
+export function validateHttpPath(scope: IConstruct | string, prop: string, path: string): void {
+  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
+    fail(scope, `${prop} (${show(path)}) must be an absolute HTTP path starting with '/' and without spaces`);
+  }
+}

@@ -1,12 +1,13 @@
 import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
+import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
-import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe, seconds } from './go-service';
+import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
 import { ProbeKind } from './probe';
 import { PreStopKind } from './shutdown';
 

@@ -1,10 +1,10 @@
-import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { validatePinnedImage, versionFromImage } from '../common/images';
 import { validateConfigKey, validateDnsLabel, validateDnsSubdomain, validateEnvName } from '../common/names';
 import { requireQuantity } from '../common/quantities';
-import { validateDistinct, validateIntegerInRange, validatePort, validateRatio } from '../common/validate';
+import { seconds } from '../common/durations';
+import { validateDistinct, validateHttpPath, validateIntegerInRange, validatePort, validateRatio } from '../common/validate';
 import { Probe, ProbeKind, ProbeOptions } from './probe';
 import { GracefulShutdownOptions, PreStop, PreStopKind } from './shutdown';
 
@@ -427,30 +427,6 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
     runtimeEnv,
     shutdown,
   };
-}
-
-/** Checks that an HTTP path is absolute and has no spaces. @internal */
-export function validateHttpPath(scope: IConstruct | string, prop: string, path: string): void {
-  if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) {
-    fail(scope, `${prop} (${show(path)}) must be an absolute HTTP path starting with '/' and without spaces`);
-  }
-}
-
-/**
- * Whole seconds of a `Duration`, or `fallback` when it is not set. Rejects
- * negative and fractional values.
- *
- * @internal
- */
-export function seconds(scope: IConstruct | string, prop: string, value: Duration | undefined, fallback: number): number {
-  if (value === undefined) {
-    return fallback;
-  }
-  const s = value.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 0) {
-    fail(scope, `${prop} (${s}s) must be a whole, non-negative number of seconds`);
-  }
-  return s;
 }
 
 function resolveShutdown(scope: IConstruct, options: GracefulShutdownOptions, declaredPorts: number[], httpPort: number): ResolvedShutdown {
