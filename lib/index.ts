@@ -1,2 +1,3 @@
 export * from './go-microservice';
+export * from './policy';
 export { MANAGED_BY } from './common/labels';

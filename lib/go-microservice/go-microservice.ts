@@ -6,6 +6,7 @@ import { contentHash } from '../common/hash';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { EXTERNAL_ANNOTATION } from '../policy/context';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
 import { ProbeKind } from './probe';
@@ -289,6 +290,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
     this.deployment = this.createDeployment(props, metadata(settings.name));
     this.container = this.deployment.containers[0];
+    const secrets = [...new Set([...Object.values(settings.secretEnv).map((r) => r.secretName), ...settings.secretEnvFrom])].sort();
+    if (secrets.length > 0) {
+      // Secrets are only referenced, never created here: declare them external
+      // for the policy gate's reference check.
+      this.deployment.metadata.addAnnotation(EXTERNAL_ANNOTATION, secrets.map((n) => `Secret/${n}`).join(' '));
+    }
     this.node.defaultChild = apiObjectOf(this.deployment);
 
     this.service = this.createService(metadata(settings.name));

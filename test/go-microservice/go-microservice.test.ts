@@ -297,6 +297,10 @@ describe('GoMicroservice options', () => {
     expect(e.DATABASE_URL).toEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-db', key: 'url', optional: false } } });
     expect(e.API_TOKEN.valueFrom.secretKeyRef).toEqual({ name: 'orders-api', key: 'token', optional: true });
     expect(container(manifests).envFrom).toEqual([{ secretRef: { name: 'orders-extra' } }]);
+    // referenced, not created: declared external for the policy gate
+    expect(find(manifests, 'Deployment').metadata.annotations).toEqual({
+      'policy.cdk8s-go-platform.io/external': 'Secret/orders-api Secret/orders-db Secret/orders-extra',
+    });
   });
 
   test('shutdown: an HTTP pre-stop hook does the waiting instead of the app', () => {

@@ -1,0 +1,74 @@
+import { checkSourcedManifests, SourcedManifest } from './check';
+import { policyRule } from './rules';
+import { Finding, PolicyOptions } from './types';
+
+/** The part of the cdk8s CLI validation context the plugin uses (cdk8s-cli `ValidationContext`). */
+export interface PolicyValidationContext {
+  readonly manifests: readonly string[];
+  parseManifest(manifestPath: string): unknown[];
+  readonly report: {
+    addViolation(violation: {
+      readonly ruleName: string;
+      readonly recommendation: string;
+      readonly fix: string;
+      readonly violatingResources: ReadonlyArray<{ readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }>;
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+}
+
+/**
+ * The policy gate as a cdk8s CLI validation plugin: `cdk8s synth` fails with
+ * a report when any object breaks an error rule. Warnings are listed in the
+ * report without failing synth.
+ *
+ * In `cdk8s.yaml` (properties are `PolicyOptions`):
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-go-platform
+ *     version: 0.1.0
+ *     class: PolicyValidation
+ *     properties:
+ *       podSecurityLevels: { logging: privileged }
+ * ```
+ */
+export class PolicyValidation {
+  private readonly options: PolicyOptions;
+
+  constructor(options: PolicyOptions = {}) {
+    this.options = options;
+  }
+
+  public async validate(context: PolicyValidationContext): Promise<void> {
+    const items: SourcedManifest[] = [];
+    for (const file of context.manifests) {
+      context.parseManifest(file).forEach((manifest, index) => items.push({ manifest, source: { file, index } }));
+    }
+    const result = checkSourcedManifests(items, this.options);
+
+    const byRule = new Map<string, Finding[]>();
+    for (const f of result.findings) {
+      const list = byRule.get(f.ruleId) ?? [];
+      list.push(f);
+      byRule.set(f.ruleId, list);
+    }
+    for (const [ruleId, findings] of byRule) {
+      const rule = policyRule(ruleId);
+      context.report.addViolation({
+        ruleName: `${ruleId} [${findings[0].severity}] ${rule?.title ?? ''}`.trim(),
+        recommendation: rule?.reason ?? '',
+        fix: rule?.fix ?? '',
+        violatingResources: findings.map((f) => ({
+          resourceName: f.object.name,
+          locations: [f.message],
+          manifestPath: f.source?.file ?? '',
+        })),
+      });
+    }
+    context.report.submit(result.passed ? 'success' : 'failure', {
+      errors: String(result.errors),
+      warnings: String(result.warnings),
+    });
+  }
+}

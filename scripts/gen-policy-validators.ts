@@ -1,0 +1,156 @@
+/**
+ * Regenerates `lib/policy/schema/validators.generated.js`: the precompiled
+ * OpenAPI/CRD validators shipped by `kubernetes-models` and the
+ * `@kubernetes-models/*` CRD packages, bundled into one CommonJS file keyed by
+ * `apiVersion/kind`.
+ *
+ * Why a bundle: those packages are ESM-only with `import`-only export maps,
+ * which neither `require()` nor jest (without transforms) can load. Bundling
+ * them once keeps the policy gate synchronous and dependency-free at run time.
+ *
+ * Run after upgrading any of the schema packages:
+ *
+ *   npx tsx scripts/gen-policy-validators.ts
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { build, Plugin } from 'esbuild';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'lib/policy/schema/validators.generated.js');
+
+/** Schema packages and the API groups taken from each. */
+const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
+  { pkg: 'kubernetes-models' },
+  { pkg: '@kubernetes-models/gateway-api', groups: ['gateway.networking.k8s.io'] },
+  { pkg: '@kubernetes-models/prometheus-operator', groups: ['monitoring.coreos.com'] },
+  { pkg: '@kubernetes-models/cert-manager', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
+];
+
+/**
+ * Built-in API versions served by Kubernetes 1.27 and newer. Beta versions that
+ * were removed before 1.27 (extensions/v1beta1, policy/v1beta1, ...) are left
+ * out so the gate reports them as unknown.
+ */
+function servedBuiltIn(apiVersion: string): boolean {
+  const version = apiVersion.split('/').pop() ?? '';
+  return /^v\d+$/.test(version);
+}
+
+interface Entry {
+  readonly key: string;
+  readonly file: string;
+}
+
+function collect(pkg: string, groups: readonly string[] | undefined): Entry[] {
+  const dir = path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }));
+  const entries: Entry[] = [];
+  const walk = (d: string): void => {
+    for (const f of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, f.name);
+      if (f.isDirectory()) {
+        if (f.name !== '_schemas' && f.name !== 'node_modules') {
+          walk(p);
+        }
+        continue;
+      }
+      if (!f.name.endsWith('.js') || f.name === 'index.js') {
+        continue;
+      }
+      const src = fs.readFileSync(p, 'utf8');
+      const apiVersion = /this\.apiVersion="([^"]+)"/.exec(src)?.[1];
+      const kind = /this\.kind="([^"]+)"/.exec(src)?.[1];
+      const schema = /from"(?:\.\.\/)+_schemas\/([A-Za-z0-9]+)\.js"/.exec(src)?.[1];
+      if (!apiVersion || !kind || !schema || kind.endsWith('List')) {
+        continue;
+      }
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+      if (groups ? !groups.includes(group) : !servedBuiltIn(apiVersion)) {
+        continue;
+      }
+      entries.push({ key: `${apiVersion}/${kind}`, file: path.join(dir, '_schemas', `${schema}.js`) });
+    }
+  };
+  walk(dir);
+  return entries;
+}
+
+/**
+ * The validators compile the few patterns JavaScript cannot read (RE2 inline
+ * flags such as `(?i)`, in three Prometheus Operator fields) with re2-wasm,
+ * which loads a wasm file beside itself and cannot be bundled. A RegExp stands
+ * in: inline `(?i)` groups become the `i` flag for the whole pattern, which is
+ * at most slightly more permissive for those three fields.
+ */
+const re2Shim: Plugin = {
+  name: 're2-shim',
+  setup(build) {
+    build.onResolve({ filter: /^re2-wasm$/ }, () => ({ path: 're2-wasm', namespace: 're2-shim' }));
+    build.onLoad({ filter: /.*/, namespace: 're2-shim' }, () => ({
+      contents: [
+        'export class RE2 extends RegExp {',
+        '  constructor(pattern, flags) {',
+        '    const insensitive = pattern.includes("(?i)");',
+        '    super(pattern.split("(?i)").join(""), insensitive && !flags.includes("i") ? flags + "i" : flags);',
+        '  }',
+        '}',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+async function main(): Promise<void> {
+  const entries = PACKAGES.flatMap(({ pkg, groups }) => collect(pkg, groups));
+  const seen = new Set<string>();
+  const imports: string[] = [];
+  const table: string[] = [];
+  entries.forEach((e, i) => {
+    if (seen.has(e.key)) {
+      return;
+    }
+    seen.add(e.key);
+    imports.push(`import { validate as v${i} } from ${JSON.stringify(e.file)};`);
+    table.push(`  ${JSON.stringify(e.key)}: v${i},`);
+  });
+  const versions = Object.fromEntries(PACKAGES.map(({ pkg }) => [
+    pkg,
+    (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), 'utf8')) as { version: string }).version,
+  ]));
+  const entry = [
+    ...imports,
+    `export const versions = ${JSON.stringify(versions)};`,
+    'export const validators = {',
+    ...table,
+    '};',
+    '',
+  ].join('\n');
+
+  const result = await build({
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'js', sourcefile: 'validators-entry.js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    plugins: [re2Shim],
+    // ajv-formats reads the `punycode` builtin, deprecated in Node; use the npm package.
+    alias: { punycode: 'punycode/' },
+    logLevel: 'warning',
+  });
+  const banner = [
+    '/* eslint-disable */',
+    '// Generated by scripts/gen-policy-validators.ts from ' + Object.entries(versions).map(([p, v]) => `${p}@${v}`).join(', ') + '.',
+    '// Do not edit. Licenses: MIT (kubernetes-models, @kubernetes-models/*, ajv, ajv-formats).',
+    '',
+  ].join('\n');
+  fs.writeFileSync(OUT, banner + result.outputFiles[0].text);
+  console.log(`wrote ${path.relative(ROOT, OUT)}: ${seen.size} kinds, ${(fs.statSync(OUT).size / 1024).toFixed(0)} KiB`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
