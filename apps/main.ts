@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { synthApp } from '../lib';
 import { ENVIRONMENTS } from './environments';
 import { buildPlatform } from './platform';
 
@@ -10,5 +11,6 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
 for (const env of ENVIRONMENTS) {
   const app = new App({ outdir: path.join(outdir, env.name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
   buildPlatform(app, env);
-  app.synth();
+  // Byte for byte what app.synth() writes, in time linear in the objects.
+  synthApp(app);
 }
