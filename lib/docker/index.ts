@@ -1,0 +1,2 @@
+export * from './go-dockerfile';
+export * from './runtime-image';
