@@ -1,4 +1,4 @@
-import { ResourceOptions } from '../lib';
+import { IngressMode, ResourceOptions } from '../lib';
 
 /** What differs between the environments of the example platform. */
 export interface Environment {
@@ -18,6 +18,29 @@ export interface Environment {
   readonly resources: ResourceOptions;
   /** Log level passed to every service. */
   readonly logLevel: string;
+  /**
+   * How the storefront is exposed: Gateway API routes on a Gateway of class
+   * `className`, or Ingress objects for the IngressClass `className`; TLS from
+   * cert-manager's `clusterIssuer`.
+   */
+  readonly edge: { readonly mode: IngressMode; readonly className: string; readonly clusterIssuer: string };
+  /**
+   * Metrics, logs and traces (see `apps/observability.ts`). With
+   * `operatorRelease` set the environment relies on that kube-prometheus-stack
+   * release (operator mode); otherwise the stack is self-contained.
+   */
+  readonly observability: {
+    /** Namespace of the stack (operator mode: kube-prometheus-stack's). */
+    readonly namespace: string;
+    /** Helm release name of kube-prometheus-stack; switches to operator mode. */
+    readonly operatorRelease?: string;
+    /** Operator mode: OTLP endpoint of the cluster's collector. */
+    readonly otlpEndpoint?: string;
+    /** Self-contained: Prometheus retention. */
+    readonly retention?: string;
+    /** Self-contained: Prometheus PersistentVolumeClaim size; an emptyDir when unset. */
+    readonly storageSize?: string;
+  };
 }
 
 /** A small, cheap environment for integration testing. */
@@ -30,6 +53,8 @@ export const STAGING: Environment = {
   ordersScaling: { minReplicas: 2, maxReplicas: 4 },
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
   logLevel: 'debug',
+  edge: { mode: IngressMode.INGRESS, className: 'nginx', clusterIssuer: 'letsencrypt-staging' },
+  observability: { namespace: 'observability', retention: '3d' },
 };
 
 /** Production: more replicas, more headroom, wider autoscaling. */
@@ -42,6 +67,8 @@ export const PRODUCTION: Environment = {
   ordersScaling: { minReplicas: 3, maxReplicas: 20 },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   logLevel: 'info',
+  edge: { mode: IngressMode.GATEWAY_API, className: 'eg', clusterIssuer: 'letsencrypt' },
+  observability: { namespace: 'monitoring', operatorRelease: 'kube-prometheus-stack', otlpEndpoint: 'http://otel-collector.monitoring.svc:4317' },
 };
 
 /** Every environment `npm run synth` writes to `dist/`. */

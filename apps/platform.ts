@@ -1,6 +1,8 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { GoMicroservice, Probe } from '../lib';
 import { Environment } from './environments';
+import { buildIngress } from './ingress';
+import { buildObservability } from './observability';
 
 /** The shop services of one environment. */
 export interface ShopServices {
@@ -56,5 +58,7 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
 /** Builds the whole example platform of one environment into `app`. */
 export function buildPlatform(app: App, env: Environment): void {
   const shop = new Chart(app, 'shop', { namespace: env.namespace, disableResourceNameHashes: true });
-  buildShop(shop, env);
+  const services = buildShop(shop, env);
+  buildIngress(shop, env, services);
+  buildObservability(app, env, services);
 }

@@ -1,0 +1,296 @@
+import { Construct } from 'constructs';
+import { requireDurationString } from '../common/duration-strings';
+import { fail, show } from '../common/errors';
+import { validateConfigKey, validateDnsSubdomain } from '../common/names';
+import { apiObjectOf, kplus } from '../common/plus';
+import { SecretKeyReference } from '../go-microservice/go-service';
+import { EXTERNAL_ANNOTATION } from '../policy/context';
+import {
+  ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
+  componentWorkload, configFiles, emptyDir, meta, StackContext,
+} from './component';
+
+const SECRETS_DIR = '/etc/alertmanager/secrets';
+
+/** Options of a Slack receiver. */
+export interface SlackReceiverOptions {
+  /** Channel to post to, e.g. `#alerts`. */
+  readonly channel: string;
+  /** Secret key holding the incoming-webhook URL (read through `api_url_file`). */
+  readonly apiUrl: SecretKeyReference;
+  /**
+   * Notify when alerts resolve.
+   * @default true
+   */
+  readonly sendResolved?: boolean;
+}
+
+/** Options of a PagerDuty receiver. */
+export interface PagerDutyReceiverOptions {
+  /** Secret key holding the Events API v2 routing key (read through `routing_key_file`). */
+  readonly routingKey: SecretKeyReference;
+}
+
+/** Options of a webhook receiver. */
+export interface WebhookReceiverOptions {
+  /** Secret key holding the URL to post to (read through `url_file`). */
+  readonly url: SecretKeyReference;
+  /**
+   * Notify when alerts resolve.
+   * @default true
+   */
+  readonly sendResolved?: boolean;
+}
+
+/**
+ * Where Alertmanager sends notifications. Credentials are read from files of
+ * a mounted Secret (`*_file` fields), never written into the configuration.
+ */
+export class AlertReceiver {
+  /** Posts to a Slack channel. */
+  public static slack(name: string, options: SlackReceiverOptions): AlertReceiver {
+    return new AlertReceiver(name, [options.apiUrl], (file) => ({
+      slack_configs: [{ channel: options.channel, api_url_file: file(options.apiUrl), send_resolved: options.sendResolved ?? true }],
+    }));
+  }
+
+  /** Opens PagerDuty incidents. */
+  public static pagerDuty(name: string, options: PagerDutyReceiverOptions): AlertReceiver {
+    return new AlertReceiver(name, [options.routingKey], (file) => ({
+      pagerduty_configs: [{ routing_key_file: file(options.routingKey) }],
+    }));
+  }
+
+  /** Posts alerts as JSON to a URL. */
+  public static webhook(name: string, options: WebhookReceiverOptions): AlertReceiver {
+    return new AlertReceiver(name, [options.url], (file) => ({
+      webhook_configs: [{ url_file: file(options.url), send_resolved: options.sendResolved ?? true }],
+    }));
+  }
+
+  /** Drops notifications: a receiver for alerts nobody needs to hear about. */
+  public static none(name: string): AlertReceiver {
+    return new AlertReceiver(name, [], () => ({}));
+  }
+
+  private constructor(
+    /** Receiver name, referenced by routes. */ public readonly name: string,
+    /** The Secret keys the receiver reads. */ public readonly secrets: readonly SecretKeyReference[],
+    private readonly render: (file: (ref: SecretKeyReference) => string) => Record<string, unknown>,
+  ) {}
+
+  /** @internal */
+  public _toConfig(file: (ref: SecretKeyReference) => string): Record<string, unknown> {
+    return { name: this.name, ...this.render(file) };
+  }
+}
+
+/** A node of Alertmanager's routing tree. */
+export interface AlertRoute {
+  /** Receiver of the alerts this route matches. */
+  readonly receiver: string;
+  /**
+   * Alertmanager matchers, e.g. `severity="critical"`; the root route matches everything.
+   * @default - every alert
+   */
+  readonly matchers?: string[];
+  /**
+   * Labels that group alerts into one notification.
+   * @default - the parent's; `['alertname', 'namespace', 'service']` at the root
+   */
+  readonly groupBy?: string[];
+  /**
+   * Wait before the first notification of a group.
+   * @default - the parent's; '30s' at the root
+   */
+  readonly groupWait?: string;
+  /**
+   * Wait before notifying about new alerts of a group.
+   * @default - the parent's; '5m' at the root
+   */
+  readonly groupInterval?: string;
+  /**
+   * Wait before repeating a notification.
+   * @default - the parent's; '4h' at the root
+   */
+  readonly repeatInterval?: string;
+  /**
+   * Keep matching sibling routes after this one matched.
+   * @default false
+   */
+  readonly continue?: boolean;
+  /**
+   * Child routes, tried in order.
+   * @default - none
+   */
+  readonly routes?: AlertRoute[];
+}
+
+/** Options of Alertmanager. */
+export interface AlertmanagerOptions extends ComponentOptions {
+  /**
+   * Receivers.
+   * @default [AlertReceiver.none('null')]
+   */
+  readonly receivers?: AlertReceiver[];
+  /**
+   * The routing tree.
+   * @default - every alert to the first receiver, grouped by alertname, namespace and service
+   */
+  readonly route?: AlertRoute;
+}
+
+/** Defaults of `AlertmanagerOptions`. */
+export const ALERTMANAGER_DEFAULTS = {
+  image: 'prom/alertmanager:v0.28.1',
+  resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+  groupBy: ['alertname', 'namespace', 'service'],
+  groupWait: '30s',
+  groupInterval: '5m',
+  repeatInterval: '4h',
+  port: 9093,
+  user: 65534,
+} as const;
+
+/** Props of `Alertmanager`. @internal */
+export interface AlertmanagerProps extends AlertmanagerOptions {
+  readonly context: StackContext;
+}
+
+/**
+ * Alertmanager for the self-contained stack: a ConfigMap with
+ * `alertmanager.yml` built from the receivers and route tree, a one-replica
+ * Deployment that mounts each referenced Secret read-only, a Service and a
+ * NetworkPolicy that admits Prometheus.
+ */
+export class Alertmanager extends Construct {
+  /** Name, labels and namespace of the objects. */
+  public readonly identity: ComponentIdentity;
+  /** Port of the API. */
+  public readonly port: number;
+  /** The parsed `alertmanager.yml`. */
+  public readonly config: Record<string, unknown>;
+  /** `alertmanager.yml`. */
+  public readonly configMap: kplus.ConfigMap;
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The Service. */
+  public readonly service: kplus.Service;
+  /** Admits Prometheus (and whatever is added) to the API port. */
+  public readonly networkPolicy: kplus.NetworkPolicy;
+
+  public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
+    super(scope, id);
+    const d = ALERTMANAGER_DEFAULTS;
+    const image = props.image ?? d.image;
+    this.identity = componentIdentity(this, props.context, 'alertmanager', 'alerting', image, 'alertmanager.image');
+    const resources = componentResources(this, 'alertmanager.resources', props.resources, d.resources);
+    this.port = d.port;
+
+    const receivers = props.receivers ?? [AlertReceiver.none('null')];
+    if (receivers.length === 0) {
+      fail(this, 'alertmanager.receivers ([]) is empty: add at least one receiver (AlertReceiver.none for a sink)');
+    }
+    const names = new Set<string>();
+    for (const r of receivers) {
+      if (names.has(r.name)) {
+        fail(this, `alertmanager.receivers (${show(r.name)}) is defined twice: each receiver name must be unique`);
+      }
+      names.add(r.name);
+    }
+    const route = props.route ?? { receiver: receivers[0].name };
+    const renderedRoute = this.renderRoute(route, 'alertmanager.route', names, true);
+
+    const secretNames = [...new Set(receivers.flatMap((r) => r.secrets.map((s) => s.secretName)))].sort();
+    for (const r of receivers) {
+      for (const s of r.secrets) {
+        validateDnsSubdomain(this, `alertmanager.receivers[${r.name}] secretName`, s.secretName);
+        validateConfigKey(this, `alertmanager.receivers[${r.name}] key`, s.key);
+      }
+    }
+    const file = (ref: SecretKeyReference) => `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
+    this.config = {
+      route: renderedRoute,
+      receivers: receivers.map((r) => r._toConfig(file)),
+    };
+    this.configMap = configFiles(this, 'Config', this.identity, 'config', { 'alertmanager.yml': this.config });
+
+    const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
+    const data = emptyDir(this, 'DataVolume', 'data', '256Mi');
+    const secretVolumes = secretNames.map((name, i) => ({
+      name,
+      volume: kplus.Volume.fromSecret(this, `SecretVolume${i}`, kplus.Secret.fromSecretName(this, `Secret${i}`, name), { name: `secret-${i}` }),
+    }));
+    const probe = (path: string) => kplus.Probe.fromHttpGet(path, { port: this.port });
+    const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta(this.identity), automountToken: false });
+    this.deployment = componentWorkload(this, this.identity, {
+      kind: 'Deployment', user: d.user, serviceAccount, automountToken: false, recreate: true,
+    }, [{
+      name: 'alertmanager',
+      image,
+      args: [
+        '--config.file=/etc/alertmanager/alertmanager.yml',
+        '--storage.path=/alertmanager',
+        `--web.listen-address=:${this.port}`,
+        // One replica: no gossip cluster.
+        '--cluster.listen-address=',
+      ],
+      ports: [{ name: 'http', number: this.port, protocol: kplus.Protocol.TCP }],
+      readiness: probe('/-/ready'),
+      liveness: probe('/-/healthy'),
+      resources,
+      volumeMounts: [
+        { path: '/etc/alertmanager', volume: configVolume, readOnly: true },
+        { path: '/alertmanager', volume: data },
+        ...secretVolumes.map((s) => ({ path: `${SECRETS_DIR}/${s.name}`, volume: s.volume, readOnly: true })),
+      ],
+    }], [configVolume, data, ...secretVolumes.map((s) => s.volume)]) as kplus.Deployment;
+    if (secretNames.length > 0) {
+      // The receiver Secrets are created out of band; the policy gate is told so.
+      apiObjectOf(this.deployment).metadata.addAnnotation(EXTERNAL_ANNOTATION, secretNames.map((n) => `Secret/${this.identity.namespace}/${n}`).join(','));
+    }
+    this.service = componentService(this, this.identity, this.deployment, [{ name: 'http', port: this.port }]);
+    this.networkPolicy = componentNetworkPolicy(this, this.identity, this.deployment);
+  }
+
+  /** `host:port` of the API inside the cluster. */
+  public get address(): string {
+    return `${this.identity.name}.${this.identity.namespace}.svc:${this.port}`;
+  }
+
+  private renderRoute(route: AlertRoute, prop: string, receivers: Set<string>, root: boolean): Record<string, unknown> {
+    if (!receivers.has(route.receiver)) {
+      fail(this, `${prop}.receiver (${show(route.receiver)}) names no receiver: use one of ${[...receivers].join(', ')}`);
+    }
+    const d = ALERTMANAGER_DEFAULTS;
+    const out: Record<string, unknown> = { receiver: route.receiver };
+    if (route.matchers !== undefined) {
+      if (root) {
+        fail(this, `${prop}.matchers (${show(route.matchers)}) is set on the root route, which must match every alert: move it to a child route`);
+      }
+      out.matchers = route.matchers;
+    }
+    const groupBy = route.groupBy ?? (root ? [...d.groupBy] : undefined);
+    if (groupBy !== undefined) {
+      out.group_by = groupBy;
+    }
+    for (const [key, field, fallback] of [
+      ['groupWait', 'group_wait', d.groupWait],
+      ['groupInterval', 'group_interval', d.groupInterval],
+      ['repeatInterval', 'repeat_interval', d.repeatInterval],
+    ] as const) {
+      const value = route[key] ?? (root ? fallback : undefined);
+      if (value !== undefined) {
+        requireDurationString(this, `${prop}.${key}`, value);
+        out[field] = value;
+      }
+    }
+    if (route.continue !== undefined) {
+      out.continue = route.continue;
+    }
+    if (route.routes !== undefined) {
+      out.routes = route.routes.map((r, i) => this.renderRoute(r, `${prop}.routes[${i}]`, receivers, false));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,13 @@
+export * from './alert-rules';
+export * from './alertmanager';
+export { ComponentOptions, ComponentResources, EphemeralStorageOptions, PersistentStorageOptions, Storage } from './component';
+export * from './dashboard';
+export * from './grafana';
+export * from './kube-state-metrics';
+export * from './log-agent';
+export * from './loki';
+export * from './observability-stack';
+export * from './otel-collector';
+export * from './prometheus';
+export * from './promql';
+export * from './tempo';

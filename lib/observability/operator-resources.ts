@@ -1,0 +1,49 @@
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { GoMicroservice } from '../go-microservice/go-microservice';
+import { RenderedRuleGroup } from './alert-rules';
+
+/** Options of the ServiceMonitor for one service. @internal */
+export interface ServiceMonitorOptions {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly interval: string;
+}
+
+/**
+ * A ServiceMonitor that scrapes `service` on its `metrics` Service port, or on
+ * `http` when metrics share the HTTP port, at the service's metrics path.
+ *
+ * @internal
+ */
+export function serviceMonitorFor(scope: Construct, id: string, service: GoMicroservice, options: ServiceMonitorOptions): ServiceMonitor {
+  const s = service.settings;
+  const port = s.metricsPort !== s.httpPort ? 'metrics' : 'http';
+  return new ServiceMonitor(scope, id, {
+    metadata: { name: service.name, namespace: options.namespace, labels: options.labels },
+    spec: {
+      selector: { matchLabels: service.selectorLabels },
+      namespaceSelector: { matchNames: [options.namespace] },
+      endpoints: [{ port, path: s.metricsPath, interval: options.interval }],
+    },
+  });
+}
+
+/** A PrometheusRule holding `groups`. @internal */
+export function prometheusRuleOf(scope: Construct, id: string, metadata: { name: string; namespace: string; labels: Record<string, string> }, groups: RenderedRuleGroup[]): PrometheusRule {
+  return new PrometheusRule(scope, id, {
+    metadata,
+    spec: {
+      groups: groups.map((g) => ({
+        name: g.name,
+        rules: g.rules.map((r) => ({
+          alert: r.alert,
+          expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr),
+          for: r.for,
+          labels: r.labels,
+          annotations: r.annotations,
+        })),
+      })),
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import type { GoMicroservice } from '../go-microservice/go-microservice';
+import { ResolvedTimeouts } from './ingress-controller';
+import { BackendProtocol, PathType } from './secure-ingress-props';
+
+/** A validated route with its backend resolved to a Service name and port. @internal */
+export interface ResolvedRoute {
+  readonly host: string;
+  readonly path: string;
+  readonly pathType: PathType;
+  readonly protocol: BackendProtocol;
+  /** `metadata.name` of the backend Service. */
+  readonly serviceName: string;
+  /** Service port (`spec.ports[].port`) of the backend. */
+  readonly servicePort: number;
+  /** The backend, when it is a GoMicroservice. */
+  readonly backend?: GoMicroservice;
+  readonly rewritePrefix?: string;
+  readonly timeouts?: ResolvedTimeouts;
+  /** For gRPC routes: the method match that `path` stands for. */
+  readonly grpcMethod?: { readonly service?: string; readonly method?: string };
+}
+
+/** `shop.example.com` → `shop-example-com`, `*.example.com` → `wildcard-example-com`. @internal */
+export function hostSlug(host: string): string {
+  return host.replace(/^\*/, 'wildcard').replace(/\./g, '-');
+}
+
+const GRPC_PATH = /^\/([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)(\/([A-Za-z_][A-Za-z0-9_]*))?$/;
+
+/**
+ * The gRPC method match a path stands for: `/` matches every method,
+ * `/pkg.Service` one service, `/pkg.Service/Method` one method. `undefined`
+ * when the path has another shape.
+ *
+ * @internal
+ */
+export function grpcMethodOf(path: string): { service?: string; method?: string } | undefined {
+  if (path === '/') {
+    return {};
+  }
+  const m = GRPC_PATH.exec(path.replace(/\/$/, ''));
+  if (!m) {
+    return undefined;
+  }
+  return m[4] !== undefined ? { service: m[1], method: m[4] } : { service: m[1] };
+}

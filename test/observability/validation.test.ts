@@ -1,0 +1,111 @@
+import { Chart, Testing } from 'cdk8s';
+import { AlertReceiver, AlertSeverity, GoMicroservice, ObservabilityStack, ObservabilityStackProps, Storage } from '../../lib';
+import { kplus } from '../../lib/common/plus';
+import { fixture } from './helpers';
+
+function create(props: ObservabilityStackProps): ObservabilityStack {
+  return fixture(props).stack;
+}
+
+const P = '[obs/observability]';
+
+describe('ObservabilityStack rejects bad input', () => {
+  const cases: Array<[string, ObservabilityStackProps, string]> = [
+    ['invalid PromQL in a user rule', { alertRules: [{ alert: 'Broken', expr: 'sum(rate(http_requests_total[5m])' }] },
+      `${P} alertRules[0].expr ("sum(rate(http_requests_total[5m])") is not valid PromQL: unexpected end of expression at position 33`],
+    ['PromQL with a dangling operator', { alertRules: [{ alert: 'Broken', expr: 'up == ' }] },
+      `${P} alertRules[0].expr ("up == ") is not valid PromQL: unexpected end of expression at position 6`],
+    ['an empty rule expression', { alertRules: [{ alert: 'Empty', expr: ' ' }] },
+      `${P} alertRules[0].expr (" ") is not valid PromQL: the expression is empty`],
+    ['a user rule named like a default rule', { alertRules: [{ alert: 'TargetDown', expr: 'up == 0' }] },
+      `${P} alertRules[0].alert ("TargetDown") is already defined: each alert name must be unique`],
+    ['an alert name with spaces', { alertRules: [{ alert: 'Orders down', expr: 'up == 0' }] },
+      `${P} alertRules[0].alert ("Orders down") must be letters, digits and '_', not starting with a digit`],
+    ['a user rule with a malformed for', { alertRules: [{ alert: 'X', expr: 'up == 0', for: '5 minutes', severity: AlertSeverity.INFO }] },
+      `${P} alertRules[0].for ("5 minutes") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+    ['an error ratio above 1', { alertThresholds: { errorRatio: 5 } },
+      `${P} alertThresholds.errorRatio (5) must be a ratio from 0 to 1`],
+    ['a negative memory ratio', { alertThresholds: { memoryLimitRatio: -0.1 } },
+      `${P} alertThresholds.memoryLimitRatio (-0.1) must be a ratio from 0 to 1`],
+    ['a non-positive latency', { alertThresholds: { latencyP99Seconds: 0 } },
+      `${P} alertThresholds.latencyP99Seconds (0) must be a number of seconds greater than 0`],
+    ['a fractional restart count', { alertThresholds: { restarts: 1.5 } },
+      `${P} alertThresholds.restarts (1.5) must be a whole number of at least 1`],
+    ['a negative duration', { alertThresholds: { for: '-5m' } },
+      `${P} alertThresholds.for ("-5m") is negative: use a duration of zero or more such as '30s', '5m' or '1h'`],
+    ['a spelled-out duration', { alertThresholds: { rateWindow: '5 minutes' } },
+      `${P} alertThresholds.rateWindow ("5 minutes") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+    ['a zero rate window', { alertThresholds: { rateWindow: '0s' } },
+      `${P} alertThresholds.rateWindow ("0s") must be longer than zero`],
+    ['a retention that does not parse', { prometheus: { retention: '15 days' } },
+      `[obs/observability/Prometheus] prometheus.retention ("15 days") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+    ['units in the wrong order', { loki: { retention: '30m1h' } },
+      `[obs/observability/Loki] loki.retention ("30m1h") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+    ['a storage size that does not parse', { prometheus: { storage: Storage.persistentVolumeClaim({ size: '50 GB' }) } },
+      `[obs/observability/Prometheus] prometheus.storage.size ("50 GB") is not a valid storage quantity: use a positive Kubernetes quantity such as '10Gi'`],
+    ['an emptyDir limit in milli-bytes', { tempo: { storage: Storage.emptyDir({ sizeLimit: '500m' }) } },
+      `[obs/observability/Tempo] tempo.storage.size ("500m") is in milli-bytes: use binary suffixes such as '10Gi'`],
+    ['a memory limit below the request', { grafana: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } },
+      `[obs/observability/Grafana] grafana.resources.limits.memory ("512Mi") must be at least grafana.resources.requests.memory ("1Gi")`],
+    ['an image tagged latest', { loki: { image: 'grafana/loki:latest' } },
+      `[obs/observability/Loki] loki.image ("grafana/loki:latest") uses the mutable tag "latest": pin a version tag or a digest`],
+    ['an image without a tag', { collector: { image: 'otel/opentelemetry-collector-contrib' } },
+      `[obs/observability/Collector] collector.image ("otel/opentelemetry-collector-contrib") has no tag or digest: pin a version tag or a digest`],
+    ['a route to an unknown receiver', { alertmanager: { receivers: [AlertReceiver.none('null')], route: { receiver: 'pager' } } },
+      `[obs/observability/Alertmanager] alertmanager.route.receiver ("pager") names no receiver: use one of null`],
+    ['a receiver defined twice', { alertmanager: { receivers: [AlertReceiver.none('a'), AlertReceiver.none('a')] } },
+      `[obs/observability/Alertmanager] alertmanager.receivers ("a") is defined twice: each receiver name must be unique`],
+    ['matchers on the root route', { alertmanager: { route: { receiver: 'null', matchers: ['severity="critical"'] } } },
+      `[obs/observability/Alertmanager] alertmanager.route.matchers (["severity=\\"critical\\""]) is set on the root route, which must match every alert: move it to a child route`],
+    ['a malformed route interval', { alertmanager: { route: { receiver: 'null', routes: [{ receiver: 'null', repeatInterval: '1 hour' }] } } },
+      `[obs/observability/Alertmanager] alertmanager.route.routes[0].repeatInterval ("1 hour") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+    ['a namespace that is not a DNS label', { namespace: 'Observability' },
+      `${P} namespace ("Observability") must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`],
+    ['the log agent in the stack namespace', { logAgent: { namespace: 'observability' } },
+      `${P} logAgent.namespace ("observability") is the stack's namespace: the log agent needs a namespace of its own, because it is the one Pod Security exception`],
+    ['operator mode with Prometheus options', { operator: {}, prometheus: { retention: '30d' } },
+      `${P} prometheus ("{retention}") only applies to the self-contained stack: remove it, or remove operator to deploy the stack`],
+    ['operator mode with Grafana options', { operator: {}, grafana: {} },
+      `${P} grafana ("{}") only applies to the self-contained stack: remove it, or remove operator to deploy the stack`],
+    ['operator mode with Loki options', { operator: {}, loki: { retention: '1d' } },
+      `${P} loki ("{retention}") only applies to the self-contained stack: remove it, or remove operator to deploy the stack`],
+    ['an invalid release label', { operator: { releaseLabel: 'kube prometheus' } },
+      `${P} operator.releaseLabel ("kube prometheus") must be a label value: letters, digits, '-', '_' and '.', at most 63 characters`],
+    ['an OTLP endpoint that is not a URL', { operator: { otlpEndpoint: 'otel:4317' } },
+      `${P} operator.otlpEndpoint ("otel:4317") must be an http:// or https:// URL`],
+    ['a malformed operator scrape interval', { operator: { scrapeInterval: '30' } },
+      `${P} operator.scrapeInterval ("30") is not a duration: use a number and a unit (ms, s, m, h, d, w, y), largest unit first, such as '30s', '5m', '1h30m' or '15d'`],
+  ];
+
+  test.each(cases)('throws on %s', (_what, props, message) => {
+    expect(() => create(props)).toThrow(message);
+    // the message is the whole error
+    try {
+      create(props);
+    } catch (e) {
+      expect((e as Error).message).toBe(message);
+    }
+  });
+
+  test('throws when a service is monitored twice', () => {
+    // GIVEN a monitored service
+    const f = fixture();
+    f.stack.monitor(f.orders);
+    // WHEN it is monitored again THEN
+    expect(() => f.stack.monitor(f.orders)).toThrow(`${P} monitor ("shop/orders") is already monitored by this stack: call monitor once per service`);
+  });
+
+  test('throws when a monitored service has no namespace', () => {
+    const app = Testing.app();
+    const bare = new Chart(app, 'bare');
+    const svc = new GoMicroservice(bare, 'users', { image: 'registry.example.com/users:1.0.0' });
+    const stack = new ObservabilityStack(new Chart(app, 'obs'), 'observability');
+    expect(() => stack.monitor(svc)).toThrow('[obs/observability] monitor ("users") has no namespace: set the service\'s namespace or its chart\'s');
+  });
+
+  test('throws when the service already sets an OTEL variable', () => {
+    const f = fixture();
+    f.orders.addEnvironment('OTEL_SERVICE_NAME', kplus.EnvValue.fromValue('x'));
+    expect(() => f.stack.monitor(f.orders)).toThrow('[shop/orders] addEnvironment sets "OTEL_SERVICE_NAME", which is already set: each environment variable must be set once');
+  });
+});
