@@ -45,10 +45,10 @@ export function runExtras(root: string, work: string, fleetOutput: string): Extr
   const env: NodeJS.ProcessEnv = { ...process.env, CDK8S_OUTDIR: path.join(synthOut, 'app') };
   delete env.NODE_OPTIONS;
 
-  // The example app as compiled JavaScript, file for file (what tsc would emit), transpiled once, untimed.
+  // The example app as compiled JavaScript, file for file (what tsc would emit; imports/ too, which lib/ requires), transpiled once, untimed.
   const compiled = path.join(work, 'app-js');
   fs.rmSync(compiled, { recursive: true, force: true });
-  const sources = ['apps', 'lib'].flatMap((d) => fs.readdirSync(path.join(root, d), { recursive: true, encoding: 'utf8' })
+  const sources = ['apps', 'lib', 'imports'].flatMap((d) => fs.readdirSync(path.join(root, d), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(d, f)));
   timed(`node_modules/.bin/esbuild ${sources.join(' ')} --outdir=${compiled} --outbase=. --format=cjs --platform=node --target=node20 --log-level=warning`, root);
   for (const js of ['lib/policy/schema/validators.generated.js']) {

@@ -7,8 +7,31 @@
  * HorizontalPodAutoscaler, PodDisruptionBudget and NetworkPolicy; every
  * third one also serves gRPC. Service i calls service i-1, so each
  * NetworkPolicy but the first admits one peer.
+ *
+ * One TLS Ingress (a SecureIngress in Ingress mode, for ingress-nginx, with
+ * cert-manager's cluster issuer) routes `https://<FLEET_HOST>/<name>` to each
+ * service's HTTP port, so each NetworkPolicy also admits the controller's
+ * namespace on 8080.
  */
 export const FLEET_NAMESPACE = 'fleet';
+
+/** The fleet's edge: one Ingress, one host, a path per service. */
+export const FLEET_INGRESS = {
+  /** `metadata.name` of the Ingress (and the construct id). */
+  name: 'fleet-edge',
+  host: 'fleet.example.com',
+  ingressClassName: 'nginx',
+  clusterIssuer: 'letsencrypt',
+  /** Namespace of the ingress-nginx controller, admitted by every backend. */
+  controllerNamespace: 'ingress-nginx',
+  /** The chart of the Ingress when each service has a chart of its own. */
+  chartId: 'fleet-edge',
+} as const;
+
+/** The route path of a service. */
+export function routePath(name: string): string {
+  return `/${name}`;
+}
 
 /** One service of the fleet. */
 export interface FleetService {

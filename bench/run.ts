@@ -24,7 +24,7 @@ import { App, Chart, Yaml, YamlOutputType } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { stableStringify } from '../lib/common/hash';
 import { runExtras } from './extras';
-import { ChartLayout, fleet, FLEET_NAMESPACE } from './fleet';
+import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE } from './fleet';
 import { findHelm, HelmBinary } from './helm-binary';
 import { formatPairs, formatTable, median, WayResult } from './report';
 import { buildGoMicroserviceFleet } from './ways/go-microservice';
@@ -146,6 +146,13 @@ function prepare(n: number, dir: string): void {
   const values = {
     namespace: FLEET_NAMESPACE,
     partOf: FLEET_NAMESPACE,
+    ingress: {
+      name: FLEET_INGRESS.name,
+      host: FLEET_INGRESS.host,
+      ingressClassName: FLEET_INGRESS.ingressClassName,
+      clusterIssuer: FLEET_INGRESS.clusterIssuer,
+      controllerNamespace: FLEET_INGRESS.controllerNamespace,
+    },
     services: fleet(n).map((s) => ({ ...s, addr: addr.get(s.name) })),
   };
   fs.writeFileSync(path.join(dir, 'helm-values.yaml'), Yaml.stringify(JSON.parse(JSON.stringify(values))));
@@ -251,9 +258,7 @@ function main(): void {
   const notes: string[] = [
     'wall time: whole child process, Node.js start-up and module loading included; in-process: the way\'s own build + synth phases',
     'ratios: median over rounds of the ratio within one round (ways interleaved in rotating order)',
-    fs.existsSync(path.join(ROOT, 'lib', 'secure-ingress'))
-      ? 'SecureIngress routes: not included yet (the fleet has no route per service)'
-      : 'SecureIngress routes: not included; lib/secure-ingress/ is not in this repository yet',
+    `edge: one TLS Ingress (SecureIngress, ingress-nginx, cert-manager cluster issuer) with a route per service on ${FLEET_INGRESS.host}`,
   ];
   let ways = options.ways;
   const helm: HelmBinary = ways.some((w) => w.script === 'helm') ? findHelm(WORK) : { reason: 'not requested' };

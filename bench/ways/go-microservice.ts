@@ -3,8 +3,8 @@
  */
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GoMicroservice } from '../../lib';
-import { ChartLayout, fleet, FLEET_NAMESPACE, FleetService } from '../fleet';
+import { Certificates, GoMicroservice, IngressController, SecureIngress } from '../../lib';
+import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE, FleetService, routePath } from '../fleet';
 import { runWay } from './harness';
 
 /** Builds the fleet into `app` with one GoMicroservice per service. */
@@ -26,6 +26,14 @@ export function buildGoMicroserviceFleet(app: App, services: FleetService[], lay
     if (s.calledBy) {
       built.get(s.name)!.allowFrom(built.get(s.calledBy)!);
     }
+  }
+  const edge = new SecureIngress(single ?? fleetChart(app, FLEET_INGRESS.chartId), FLEET_INGRESS.name, {
+    partOf: FLEET_NAMESPACE,
+    ingress: { ingressClassName: FLEET_INGRESS.ingressClassName, controller: IngressController.ingressNginx(FLEET_INGRESS.controllerNamespace) },
+    certificates: Certificates.fromClusterIssuer(FLEET_INGRESS.clusterIssuer),
+  });
+  for (const s of services) {
+    edge.addRoute({ host: FLEET_INGRESS.host, path: routePath(s.name), service: built.get(s.name)! });
   }
 }
 

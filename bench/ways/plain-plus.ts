@@ -10,7 +10,7 @@ import { ApiObject, App, Duration, JsonPatch, Size, YamlOutputType } from 'cdk8s
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ChartLayout, fleet, FLEET_NAMESPACE, FleetService } from '../fleet';
+import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE, FleetService, routePath } from '../fleet';
 import { fleetChart } from './go-microservice';
 import { runWay } from './harness';
 
@@ -37,6 +37,48 @@ export function buildPlainPlusFleet(app: App, services: FleetService[], layout: 
       policies.get(s.name)!.addIngressRule(peer, ports.map((p) => kplus.NetworkPolicyPort.tcp(p)));
     }
   }
+  // The edge: each backend admits the controller's namespace on its HTTP port.
+  for (const s of services) {
+    const controller = kplus.Namespaces.select(scopes.get(s.name)!, `AllowNamespace-${FLEET_INGRESS.controllerNamespace}`, { names: [FLEET_INGRESS.controllerNamespace] });
+    policies.get(s.name)!.addIngressRule(controller, [kplus.NetworkPolicyPort.tcp(8080)]);
+  }
+  edge(single ?? fleetChart(app, FLEET_INGRESS.chartId), services);
+}
+
+/** One TLS Ingress for ingress-nginx, a path per service, the certificate from cert-manager. */
+function edge(scope: Construct, services: FleetService[]): k8s.KubeIngress {
+  const name = FLEET_INGRESS.name;
+  const host = FLEET_INGRESS.host;
+  return new k8s.KubeIngress(scope, name, {
+    metadata: {
+      name,
+      labels: {
+        'app.kubernetes.io/name': name,
+        'app.kubernetes.io/instance': name,
+        'app.kubernetes.io/component': 'ingress',
+        'app.kubernetes.io/part-of': FLEET_NAMESPACE,
+        'app.kubernetes.io/managed-by': 'cdk8s-go-platform',
+      },
+      annotations: {
+        'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true',
+        'cert-manager.io/cluster-issuer': FLEET_INGRESS.clusterIssuer,
+      },
+    },
+    spec: {
+      ingressClassName: FLEET_INGRESS.ingressClassName,
+      tls: [{ hosts: [host], secretName: `${name}-${host.replace(/\./g, '-')}-tls` }],
+      rules: [{
+        host,
+        http: {
+          paths: services.map((s) => ({
+            path: routePath(s.name),
+            pathType: 'Prefix',
+            backend: { service: { name: s.name, port: { number: 80 } } },
+          })),
+        },
+      }],
+    },
+  });
 }
 
 function selector(name: string): Record<string, string> {
