@@ -1,6 +1,6 @@
 import { JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { fail } from './errors';
+import { fail, show } from './errors';
 import { apiObjectOf, k8s } from './plus';
 import { requireQuantity } from './quantities';
 
@@ -31,7 +31,7 @@ export function resolveResources(scope: IConstruct | string, prop: string, given
     const request = requireQuantity(scope, `${prop}.requests.${kind}`, r.requests[kind], kind);
     const limit = requireQuantity(scope, `${prop}.limits.${kind}`, r.limits[kind], kind);
     if (limit < request) {
-      fail(scope, `${prop}.limits.${kind} (${JSON.stringify(r.limits[kind])}) must be at least ${prop}.requests.${kind} (${JSON.stringify(r.requests[kind])})`);
+      fail(scope, `${prop}.limits.${kind} (${show(r.limits[kind])}) is below ${prop}.requests.${kind} (${show(r.requests[kind])}): a limit must be at least the request`);
     }
   }
   return r;

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
+import { hardenPodTemplate } from '../common/pod-hardening';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
@@ -230,7 +231,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   private readonly pods: kplus.Pods;
   private readonly envOwners = new Set<string>();
-  private allowedPeers = 0;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -361,7 +361,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     const numbers = names.map((n) => this.portNumber(n, 'allowFrom ports'));
     this.networkPolicy.addIngressRule(peer, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
-    this.allowedPeers++;
   }
 
   /**
@@ -401,11 +400,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     this.envOwners.add(name);
     this.container.env.addVariable(name, value);
-  }
-
-  /** Number of peers admitted so far. */
-  public get allowedPeerCount(): number {
-    return this.allowedPeers;
   }
 
   /** @see INetworkPolicyPeer.toNetworkPolicyPeerConfig() */
@@ -508,6 +502,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       lifecycle: preStop.kind === PreStopKind.HTTP
         ? { preStop: kplus.Handler.fromHttpGet(preStop.path!, { port: preStop.port ?? s.httpPort }) }
         : undefined,
+      // Given to plus so it skips its own defaults and accepts the HPA target;
+      // hardenPodTemplate below writes the final quantities as written.
       resources: { cpu: { request: cpu(s.requests.cpu), limit: cpu(s.limits.cpu) } },
       securityContext: {
         ensureNonRoot: true,
@@ -522,17 +518,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
     const api = apiObjectOf(deployment);
     const container = '/spec/template/spec/containers/0';
-    api.addJsonPatch(
-      // cdk8s-plus-27 has no revisionHistoryLimit.
-      JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit),
-      // cdk8s-plus-27 has no seccomp profile.
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-      // cdk8s-plus-27 cannot drop the ALL capability.
-      JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
-      // cdk8s-plus-27 renders memory only in whole MiB; keep the quantities as written.
-      JsonPatch.add(`${container}/resources/requests/memory`, k8s.Quantity.fromString(s.requests.memory)),
-      JsonPatch.add(`${container}/resources/limits/memory`, k8s.Quantity.fromString(s.limits.memory)),
-    );
+    // cdk8s-plus-27 has no revisionHistoryLimit.
+    api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
+    // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
+    hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
     for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
       if (probe.kind === ProbeKind.GRPC) {
         // cdk8s-plus-27 has no gRPC probe.

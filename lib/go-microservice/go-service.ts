@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { validatePinnedImage, versionFromImage } from '../common/images';
 import { validateConfigKey, validateDnsLabel, validateDnsSubdomain, validateEnvName } from '../common/names';
-import { requireQuantity } from '../common/quantities';
+import { resolveResources } from '../common/pod-hardening';
+import { parseQuantity } from '../common/quantities';
 import { seconds } from '../common/durations';
 import { validateDistinct, validateHttpPath, validateIntegerInRange, validatePort, validateRatio } from '../common/validate';
 import { Probe, ProbeKind, ProbeOptions } from './probe';
@@ -369,18 +370,9 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
     ? resolveProbe('probes.startup', startupProbe, STARTUP, true)
     : { ...liveness, initialDelaySeconds: 0, ...STARTUP, successThreshold: 1 };
 
-  const requests = { ...GO_SERVICE_DEFAULTS.requests, ...props.resources?.requests };
-  const limits = { ...GO_SERVICE_DEFAULTS.limits, ...props.resources?.limits };
-  const cpuRequest = requireQuantity(scope, 'resources.requests.cpu', requests.cpu, 'cpu');
-  const cpuLimitCores = requireQuantity(scope, 'resources.limits.cpu', limits.cpu, 'cpu');
-  const memoryRequest = requireQuantity(scope, 'resources.requests.memory', requests.memory, 'memory');
-  const memoryLimitBytes = requireQuantity(scope, 'resources.limits.memory', limits.memory, 'memory');
-  if (cpuLimitCores < cpuRequest) {
-    fail(scope, `resources.limits.cpu (${show(limits.cpu)}) is below resources.requests.cpu (${show(requests.cpu)}): a limit must be at least the request`);
-  }
-  if (memoryLimitBytes < memoryRequest) {
-    fail(scope, `resources.limits.memory (${show(limits.memory)}) is below resources.requests.memory (${show(requests.memory)}): a limit must be at least the request`);
-  }
+  const { requests, limits } = resolveResources(scope, 'resources', props.resources, GO_SERVICE_DEFAULTS);
+  const cpuLimitCores = parseQuantity(limits.cpu)!;
+  const memoryLimitBytes = parseQuantity(limits.memory)!;
 
   const shutdown = resolveShutdown(scope, props.shutdown ?? {}, declared, httpPort);
 

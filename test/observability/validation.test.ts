@@ -46,7 +46,7 @@ describe('ObservabilityStack rejects bad input', () => {
     ['an emptyDir limit in milli-bytes', { tempo: { storage: Storage.emptyDir({ sizeLimit: '500m' }) } },
       `[obs/observability/Tempo] tempo.storage.size ("500m") is in milli-bytes: use binary suffixes such as '10Gi'`],
     ['a memory limit below the request', { grafana: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } },
-      `[obs/observability/Grafana] grafana.resources.limits.memory ("512Mi") must be at least grafana.resources.requests.memory ("1Gi")`],
+      `[obs/observability/Grafana] grafana.resources.limits.memory ("512Mi") is below grafana.resources.requests.memory ("1Gi"): a limit must be at least the request`],
     ['an image tagged latest', { loki: { image: 'grafana/loki:latest' } },
       `[obs/observability/Loki] loki.image ("grafana/loki:latest") uses the mutable tag "latest": pin a version tag or a digest`],
     ['an image without a tag', { collector: { image: 'otel/opentelemetry-collector-contrib' } },
