@@ -27,3 +27,18 @@ export function find(manifests: Manifest[], kind: string, name?: string): Manife
 export function findAll(manifests: Manifest[], kind: string): Manifest[] {
   return manifests.filter((m) => m.kind === kind);
 }
+
+/**
+ * Asserts that `fn` throws an Error whose message is exactly `message`: the
+ * whole error, not a fragment of a longer one.
+ */
+export function expectExactError(fn: () => unknown, message: string): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown).toBeInstanceOf(Error);
+  expect((thrown as Error).message).toBe(message);
+}

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { AlertReceiver, AlertSeverity, GoMicroservice, ObservabilityStack, ObservabilityStackProps, Storage } from '../../lib';
 import { kplus } from '../../lib/common/plus';
+import { expectExactError } from '../util';
 import { fixture } from './helpers';
 
 function create(props: ObservabilityStackProps): ObservabilityStack {
@@ -78,13 +79,7 @@ describe('ObservabilityStack rejects bad input', () => {
   ];
 
   test.each(cases)('throws on %s', (_what, props, message) => {
-    expect(() => create(props)).toThrow(message);
-    // the message is the whole error
-    try {
-      create(props);
-    } catch (e) {
-      expect((e as Error).message).toBe(message);
-    }
+    expectExactError(() => create(props), message);
   });
 
   test('throws when a service is monitored twice', () => {
