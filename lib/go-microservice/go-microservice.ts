@@ -245,7 +245,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
     validatePort(this, 'servicePort', this.servicePort);
-    if (settings.grpcPort === this.servicePort || settings.metricsPort === this.servicePort && props.metricsPort !== undefined) {
+    if (settings.grpcPort === this.servicePort || (props.metricsPort !== undefined && settings.metricsPort === this.servicePort)) {
       fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
     }
     const instance = props.instance ?? settings.name;
@@ -384,7 +384,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     const port = this.settings.ports.find((p) => p.name === name);
     if (!port) {
-      fail(this, `${prop} names ${show(name)}, which this service does not expose: use one of ${this.settings.ports.map((p) => p.name).concat(this.settings.ports.some((p) => p.name === 'metrics') ? [] : ['metrics']).join(', ')}`);
+      // metrics is always reachable: on its own port or on the HTTP port
+      const names = new Set<string>([...this.settings.ports.map((p) => p.name), 'metrics']);
+      fail(this, `${prop} names ${show(name)}, which this service does not expose: use one of ${[...names].join(', ')}`);
     }
     return port.number;
   }
