@@ -26,6 +26,7 @@ import { stableStringify } from '../lib/common/hash';
 import { runExtras } from './extras';
 import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE } from './fleet';
 import { findHelm, HelmBinary } from './helm-binary';
+import { measurePackageWeight } from './package-weight';
 import { formatPairs, formatTable, median, WayResult } from './report';
 import { buildGoMicroserviceFleet } from './ways/go-microservice';
 
@@ -304,8 +305,10 @@ function main(): void {
   }
 
   const extras = options.extras ? runExtras(ROOT, WORK, path.join(WORK, 'runs', String(Math.max(...options.ns)), 'out', 'go')) : undefined;
+  // Require time of the root entry and install footprint (one round in a smoke run).
+  const weight = measurePackageWeight(ROOT, options.smoke ? 1 : 7);
 
-  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras };
+  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras, weight };
   fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
 
   const out = process.stdout;
@@ -317,6 +320,7 @@ function main(): void {
   if (extras) {
     out.write(`${formatPairs(extras.lines)}\n\n`);
   }
+  out.write(`${formatPairs(weight.lines)}\n\n`);
   out.write(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
   out.write(`results: ${path.relative(process.cwd(), options.json)}\n`);
   if (failed) {

@@ -108,7 +108,7 @@ function isPlainObject(value: unknown): value is object {
  * its YAML 1.1 compatibility) resolve to another type starts with a digit, a
  * sign, a dot, `~`, `<` or `=`, except the booleans and nulls spelt in
  * letters and, for `yaml`'s YAML 1.1 float pattern (whose mantissa is
- * optional), `e` or `E` followed by digits: `RESERVED_WORDS`.
+ * optional), `e` or `E` followed by digits (`E9`, `e-3`): `RESERVED_WORDS`.
  *
  * A string starting with a digit is a number, date or time only if all its
  * letters are among `a-f` (hex), `o`, `t`, `x`, `z` and their capitals:
@@ -116,7 +116,7 @@ function isPlainObject(value: unknown): value is object {
  */
 const PLAIN_KEY = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
 const PLAIN_VALUE = /^[A-Za-z/](?:[A-Za-z0-9._/:-]*[A-Za-z0-9._/-])?$/;
-const RESERVED_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|e[0-9]+)$/i;
+const RESERVED_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
 const DIGIT_FIRST = /^[0-9][A-Za-z0-9._/-]*$/;
 const NON_NUMERIC_LETTER = /[g-np-su-wyG-NP-SU-WY]/;
 /** Three or more dot-separated numbers (`1.4.2`): no number or date; both write it plain. */
