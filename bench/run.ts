@@ -52,6 +52,7 @@ const WAYS: Way[] = [
   { id: 'plus', label: 'cdk8s-plus by hand', layout: ChartLayout.SINGLE, script: 'plain-plus', plus: 'plus' },
   { id: 'go', label: 'GoMicroservice', layout: ChartLayout.SINGLE, script: 'go-microservice', plus: 'plus' },
   { id: 'go-synth-app', label: 'GoMicroservice + synthApp', layout: ChartLayout.SINGLE, script: 'go-microservice-synth-app', plus: 'plus' },
+  { id: 'go-threads', label: 'GoMicroservice + synthApp, 2 threads', layout: ChartLayout.SINGLE, script: 'go-microservice-threads', plus: 'plus' },
   { id: 'plus-per-service', label: 'cdk8s-plus by hand', layout: ChartLayout.PER_SERVICE, script: 'plain-plus', plus: 'plus-per-service' },
   { id: 'go-per-service', label: 'GoMicroservice', layout: ChartLayout.PER_SERVICE, script: 'go-microservice', plus: 'plus-per-service' },
   { id: 'go-synth-app-per-service', label: 'GoMicroservice + synthApp', layout: ChartLayout.PER_SERVICE, script: 'go-microservice-synth-app', plus: 'plus-per-service' },
