@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Yaml, YamlOutputType } from 'cdk8s';
-import { dump } from 'js-yaml';
+import { dump, JSON_SCHEMA } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { ChartLayout, fleet, FLEET_NAMESPACE } from '../../bench/fleet';
 import { buildGoMicroserviceFleet } from '../../bench/ways/go-microservice';
@@ -202,7 +202,7 @@ describe('manifestsToYaml', () => {
       const doc = { value: s };
 
       // WHEN js-yaml writes it alone, and when the writer does
-      const raw = dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
+      const raw = dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"', schema: JSON_SCHEMA });
       const written = manifestsToYaml([doc]);
 
       // THEN js-yaml's text reads back as a number; the writer took the exact path and its text reads back as the string
