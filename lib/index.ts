@@ -5,3 +5,9 @@ export * from './policy';
 export * from './secure-ingress';
 export * from './synth';
 export { MANAGED_BY } from './common/labels';
+export {
+  KubernetesVersion, KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_CONTEXT,
+  KubernetesFeature, KubernetesFeatureInfo, KUBERNETES_FEATURES,
+  setKubernetesVersion, kubernetesVersionOf, compareKubernetesVersions, kubernetesFeatureSince,
+  supportsKubernetesFeature, nativeSidecarsAvailable,
+} from './common/kubernetes-version';

@@ -4,9 +4,10 @@ import { fail, show } from '../common/errors';
 import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
+import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
-import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { EXTERNAL_ANNOTATION } from '../policy/context';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
@@ -58,6 +59,15 @@ export interface DisruptionBudgetOptions {
    * @default 1
    */
   readonly maxUnavailable?: number;
+}
+
+/** How the Service's traffic is spread over its endpoints (`spec.trafficDistribution`). */
+export enum TrafficDistribution {
+  /**
+   * Prefer endpoints in the client's zone, falling back to others when the
+   * zone has none: less cross-zone traffic and latency. Needs Kubernetes 1.31+.
+   */
+  PREFER_CLOSE = 'PreferClose',
 }
 
 /** Options for `allowFrom`. */
@@ -127,6 +137,14 @@ export interface GoMicroserviceProps extends GoServiceProps {
    * @default 80
    */
   readonly servicePort?: number;
+
+  /**
+   * Service `spec.trafficDistribution`. Needs a Kubernetes 1.31+ target
+   * (`setKubernetesVersion`); rejected below.
+   * @default - not set: the proxy spreads traffic over every ready endpoint
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#traffic-distribution
+   */
+  readonly trafficDistribution?: TrafficDistribution;
 
   /**
    * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.
@@ -245,6 +263,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
     validatePort(this, 'servicePort', this.servicePort);
+    if (props.trafficDistribution !== undefined) {
+      requireKubernetesFeature(this, 'trafficDistribution', props.trafficDistribution, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION);
+    }
     if (settings.grpcPort === this.servicePort || (props.metricsPort !== undefined && settings.metricsPort === this.servicePort)) {
       fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
     }
@@ -299,6 +320,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.node.defaultChild = apiObjectOf(this.deployment);
 
     this.service = this.createService(metadata(settings.name));
+    if (props.trafficDistribution !== undefined) {
+      // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
+      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+    }
 
     if (this.autoscaling) {
       const a = this.autoscaling;
@@ -522,6 +547,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     const container = '/spec/template/spec/containers/0';
     // cdk8s-plus-27 has no revisionHistoryLimit.
     api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
+    if (preStop.kind === PreStopKind.SLEEP) {
+      // cdk8s-plus-27 has no sleep action (Kubernetes 1.30+).
+      addLateJsonPatch(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
+    }
     // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
     hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
     for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
