@@ -1,4 +1,5 @@
 import { PolicyContext, pointerToPath } from '../context';
+import { checkKubernetesVersion } from '../schema/kubernetes-versions';
 import { SchemaError, validateSchema } from '../schema/validators';
 
 /** GP-SCHEMA-KIND, GP-SCHEMA-INVALID, GP-SCHEMA-UNKNOWN-FIELD. @internal */
@@ -18,6 +19,17 @@ export function checkSchema(ctx: PolicyContext): void {
         `no schema for ${m.apiVersion} ${m.kind}: not a kind served by Kubernetes 1.27+ or a supported CRD`);
       continue;
     }
+    const target = ctx.kubernetesVersion;
+    const newer = checkKubernetesVersion(m, target);
+    if (newer.length === 1 && newer[0].pointer === '') {
+      ctx.report(entry, 'GP-SCHEMA-VERSION', 'apiVersion',
+        `${m.apiVersion} ${m.kind} is served from Kubernetes ${newer[0].since}, newer than the target ${target}`);
+      continue;
+    }
+    for (const f of newer) {
+      ctx.report(entry, 'GP-SCHEMA-VERSION', pointerToPath(f.pointer),
+        `field added in Kubernetes ${f.since}, newer than the target ${target}`);
+    }
     const seen = new Set<string>();
     for (const error of result.errors) {
       const path = pointerToPath(error.instancePath);
@@ -28,7 +40,8 @@ export function checkSchema(ctx: PolicyContext): void {
         ctx.report(entry, 'GP-SCHEMA-INVALID', path, text);
       }
     }
-    for (const pointer of result.unknownFields) {
+    const reported = new Set(newer.map((f) => f.pointer));
+    for (const pointer of result.unknownFields.filter((p) => !reported.has(p))) {
       ctx.report(entry, 'GP-SCHEMA-UNKNOWN-FIELD', pointerToPath(pointer), `unknown field for ${m.apiVersion} ${m.kind}`);
     }
   }
