@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { GoMicroservice, Probe } from '../lib';
+import { GoMicroservice, KubernetesFeature, Probe, setKubernetesVersion, supportsKubernetesFeature, TrafficDistribution } from '../lib';
 import { Environment } from './environments';
 import { buildIngress } from './ingress';
 import { buildObservability } from './observability';
@@ -36,6 +36,9 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
     config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
     secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    // Keep calls to orders in the caller's zone where the cluster supports it.
+    ...(supportsKubernetesFeature(chart, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION)
+      ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),
   });
 
   const payments = new GoMicroservice(chart, 'payments', {
@@ -57,6 +60,7 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
 
 /** Builds the whole example platform of one environment into `app`. */
 export function buildPlatform(app: App, env: Environment): void {
+  setKubernetesVersion(app, env.kubernetesVersion);
   const shop = new Chart(app, 'shop', { namespace: env.namespace, disableResourceNameHashes: true });
   const services = buildShop(shop, env);
   buildIngress(shop, env, services);
