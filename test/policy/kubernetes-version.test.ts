@@ -98,6 +98,26 @@ describe('policy gate: target Kubernetes version', () => {
     expect(versionFindings([...goodSet(), claim], '1.34')).toEqual([]);
   });
 
+  test('kinds and fields newer than every supported minor are errors; typos stay unknown fields', () => {
+    // GIVEN a kind GA after 1.34 and a pod field after 1.34, both in the newest OpenAPI schema the validators know
+    const policy: Obj = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingAdmissionPolicy', metadata: { name: 'p' }, spec: {} };
+    const set = [...goodSet(), policy];
+    find(set, 'Deployment').spec.template.spec.schedulingGroup = { podGroupName: 'g' };
+    container(set).imagePullPolicyy = 'Always';
+    const result = check(set, { ...GOOD_OPTIONS, kubernetesVersion: '1.34' });
+    // THEN
+    expect(findingsOf(result, 'GP-SCHEMA-VERSION').map((f) => f.message)).toEqual([
+      'Deployment/shop/orders spec.template.spec.schedulingGroup: field newer than Kubernetes 1.34, the newest supported target',
+      'MutatingAdmissionPolicy/p apiVersion: admissionregistration.k8s.io/v1 MutatingAdmissionPolicy is not served by Kubernetes 1.27–1.34: newer than every supported target',
+    ]);
+    expect(findingsOf(result, 'GP-SCHEMA-UNKNOWN-FIELD').map((f) => f.path)).toEqual(['spec.template.spec.containers[0].imagePullPolicyy']);
+  });
+
+  test('the core v1 Event, missing from the schema sources, is served by every minor', () => {
+    const event: Obj = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'x' } };
+    expect(versionFindings([...goodSet(), event], '1.27')).toEqual([]);
+  });
+
   test('removed beta API versions stay unknown kinds on every target', () => {
     const old: Obj = { apiVersion: 'policy/v1beta1', kind: 'PodDisruptionBudget', metadata: { name: 'old', namespace: 'shop' }, spec: { maxUnavailable: 1 } };
     for (const v of ['1.27', '1.34']) {

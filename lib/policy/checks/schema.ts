@@ -1,5 +1,8 @@
 import { PolicyContext, pointerToPath } from '../context';
+import { KUBERNETES_VERSIONS } from '../../common/kubernetes-version';
 import { checkKubernetesVersion } from '../schema/kubernetes-versions';
+
+const NEWEST = KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1];
 import { SchemaError, validateSchema } from '../schema/validators';
 
 /** GP-SCHEMA-KIND, GP-SCHEMA-INVALID, GP-SCHEMA-UNKNOWN-FIELD. @internal */
@@ -20,15 +23,20 @@ export function checkSchema(ctx: PolicyContext): void {
       continue;
     }
     const target = ctx.kubernetesVersion;
-    const newer = checkKubernetesVersion(m, target);
+    const unknown = new Set(result.unknownFields);
+    // A field no supported minor has is a typo (reported below as unknown) or
+    // newer than the newest supported minor (the newest schema knows it).
+    const newer = checkKubernetesVersion(m, target).filter((f) => f.since !== undefined || !unknown.has(f.pointer));
     if (newer.length === 1 && newer[0].pointer === '') {
-      ctx.report(entry, 'GP-SCHEMA-VERSION', 'apiVersion',
-        `${m.apiVersion} ${m.kind} is served from Kubernetes ${newer[0].since}, newer than the target ${target}`);
+      ctx.report(entry, 'GP-SCHEMA-VERSION', 'apiVersion', newer[0].since
+        ? `${m.apiVersion} ${m.kind} is served from Kubernetes ${newer[0].since}, newer than the target ${target}`
+        : `${m.apiVersion} ${m.kind} is not served by Kubernetes ${KUBERNETES_VERSIONS[0]}–${NEWEST}: newer than every supported target`);
       continue;
     }
     for (const f of newer) {
-      ctx.report(entry, 'GP-SCHEMA-VERSION', pointerToPath(f.pointer),
-        `field added in Kubernetes ${f.since}, newer than the target ${target}`);
+      ctx.report(entry, 'GP-SCHEMA-VERSION', pointerToPath(f.pointer), f.since
+        ? `field added in Kubernetes ${f.since}, newer than the target ${target}`
+        : `field newer than Kubernetes ${NEWEST}, the newest supported target`);
     }
     const seen = new Set<string>();
     for (const error of result.errors) {

@@ -52,8 +52,25 @@ export function kubernetesSchemaSources(): Record<KubernetesVersion, string> {
 export interface VersionFinding {
   /** JSON pointer of the field; empty for the kind itself. */
   readonly pointer: string;
-  /** The first supported minor that has the kind or field. */
-  readonly since: KubernetesVersion;
+  /**
+   * The first supported minor that has the kind or field; `undefined` when
+   * none has it (newer than every supported minor, or not a field at all).
+   */
+  readonly since?: KubernetesVersion;
+}
+
+/**
+ * Built-in kinds the schema source leaves out: `cdk8s import k8s` drops the
+ * core `v1` Event (the `events.k8s.io/v1` Event takes its name). Served by
+ * every supported minor, so not version-checked.
+ */
+const KINDS_OUTSIDE_SOURCES: ReadonlySet<string> = new Set(['v1/Event']);
+
+/** True when `apiVersion` belongs to a built-in API group of Kubernetes (not a CRD). @internal */
+export function isBuiltInApiVersion(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const newest = kubernetesSchema(KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1]);
+  return Object.keys(newest.kinds).some((k) => (k.split('/').length === 3 ? k.split('/')[0] : '') === group);
 }
 
 /** A step of a schema path: a field name, or `*` for a map value. */
@@ -61,10 +78,10 @@ type Step = string;
 
 /**
  * Compares an object with the schema of its kind at `target`: reports the
- * kind when `target` does not serve it, else every field `target` lacks but a
- * newer supported minor has, with the minor that introduced it. Kinds no
- * supported minor serves as a built-in (CRDs, beta versions) and fields no
- * minor knows are left to the other schema rules.
+ * kind when `target` does not serve it, else every field `target` lacks, with
+ * the supported minor that introduced it (none when no supported minor has
+ * it: a typo, or a field newer than every supported minor). Custom resources
+ * are not checked.
  *
  * @internal
  */
@@ -73,8 +90,11 @@ export function checkKubernetesVersion(manifest: Record<string, unknown>, target
   const newer = KUBERNETES_VERSIONS.slice(KUBERNETES_VERSIONS.indexOf(target) + 1);
   const root = kubernetesSchema(target).kinds[key];
   if (root === undefined) {
+    if (KINDS_OUTSIDE_SOURCES.has(key) || !isBuiltInApiVersion(String(manifest.apiVersion))) {
+      return [];
+    }
     const since = newer.find((v) => kubernetesSchema(v).kinds[key] !== undefined);
-    return since ? [{ pointer: '', since }] : [];
+    return [since ? { pointer: '', since } : { pointer: '' }];
   }
   const findings: VersionFinding[] = [];
   const types = kubernetesSchema(target).types;
@@ -98,9 +118,7 @@ export function checkKubernetesVersion(manifest: Record<string, unknown>, target
       const t = Object.prototype.hasOwnProperty.call(shape, field) ? shape[field] : undefined;
       if (t === undefined) {
         const since = newer.find((v) => resolve(kubernetesSchema(v), key, [...steps, field]));
-        if (since) {
-          findings.push({ pointer: at, since });
-        }
+        findings.push(since ? { pointer: at, since } : { pointer: at });
       } else if (typeof t === 'string' && t.startsWith('*')) {
         if (t.length > 1 && child !== null && typeof child === 'object' && !Array.isArray(child)) {
           for (const [k, v] of Object.entries(child as Record<string, unknown>)) {
