@@ -1,5 +1,5 @@
 import { Duration, Size } from 'cdk8s';
-import type { GoMicroservice } from '../go-microservice/go-microservice';
+import type { IRoutableBackend } from '../common/contracts';
 import type { Certificates } from './certificates';
 import type { GatewayAttachment } from './gateway-attachment';
 import type { IIngressControllerProfile } from './ingress-controller';
@@ -273,12 +273,16 @@ export interface RouteOptions {
    */
   readonly pathType?: PathType;
 
-  /** The backend: a `GoMicroservice`, or any Service by name and port. */
-  readonly service: GoMicroservice | ServiceReference;
+  /**
+   * The backend: a routable backend (a `GoMicroservice`, a `PlainWorkload`
+   * around a cdk8s-plus Deployment and Service, or your own implementation),
+   * or any Service by name and port.
+   */
+  readonly service: IRoutableBackend | ServiceReference;
 
   /**
-   * Protocol of the backend. gRPC routes go to a GoMicroservice's `grpc`
-   * port; HTTP routes to its Service port in front of `http`.
+   * Protocol of the backend. gRPC routes go to a routable backend's Service
+   * port named `grpc`; HTTP routes to the one named `http`.
    * @default BackendProtocol.HTTP
    */
   readonly protocol?: BackendProtocol;
