@@ -1,5 +1,5 @@
 import type { IRoutableBackend } from '../common/contracts';
-import { ResolvedTimeouts } from './ingress-controller';
+import { ResolvedTimeouts } from './ingress-controller-profile';
 import { BackendProtocol, PathType } from './secure-ingress-props';
 
 /** A validated route with its backend resolved to a Service name and port. @internal */
