@@ -7,7 +7,7 @@ import { SecretKeyReference } from '../go-microservice/go-service';
 import { EXTERNAL_ANNOTATION } from '../policy/context';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, emptyDir, meta, StackContext,
+  componentWorkload, configFiles, emptyDir, meta, StackContext, STARTUP_BUDGET, statefulProbes,
 } from './component';
 
 const SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -221,7 +221,6 @@ export class Alertmanager extends Construct {
       name,
       volume: kplus.Volume.fromSecret(this, `SecretVolume${i}`, kplus.Secret.fromSecretName(this, `Secret${i}`, name), { name: `secret-${i}` }),
     }));
-    const probe = (path: string) => kplus.Probe.fromHttpGet(path, { port: this.port });
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta(this.identity), automountToken: false });
     this.deployment = componentWorkload(this, this.identity, {
       kind: 'Deployment', user: d.user, serviceAccount, automountToken: false, recreate: true,
@@ -236,8 +235,7 @@ export class Alertmanager extends Construct {
         '--cluster.listen-address=',
       ],
       ports: [{ name: 'http', number: this.port, protocol: kplus.Protocol.TCP }],
-      readiness: probe('/-/ready'),
-      liveness: probe('/-/healthy'),
+      ...statefulProbes(this.port, { ready: '/-/ready', alive: '/-/healthy' }, STARTUP_BUDGET.snapshots),
       resources,
       volumeMounts: [
         { path: '/etc/alertmanager', volume: configVolume, readOnly: true },

@@ -257,14 +257,14 @@ export class ObservabilityStack extends Construct {
         name: logNamespace,
         labels: {
           ...labels(logNamespace, 'namespace'),
-          // The log agent reads node log files through a hostPath volume as user 0,
+          // The log agent reads node log files and keeps its offsets through hostPath volumes as user 0,
           // which only the privileged profile admits; audit reports it against restricted.
           [`${PSS}/enforce`]: 'privileged',
           [`${PSS}/audit`]: 'restricted',
         },
         annotations: {
           'observability.cdk8s-go-platform.io/pod-security-exception':
-            'Only the node log agent runs here: it mounts /var/log/pods read-only (hostPath) as user 0 with all capabilities dropped.',
+            'Only the node log agent runs here: it mounts /var/log/pods read-only and its offsets directory (hostPath) as user 0 with all capabilities dropped.',
         },
       },
     });

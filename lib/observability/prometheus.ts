@@ -4,7 +4,7 @@ import { kplus } from '../common/plus';
 import { RenderedRuleGroup } from './alert-rules';
 import {
   clusterMeta, clusterScoped, ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, dataVolume, meta, StackContext, Storage, validateStorage,
+  componentWorkload, configFiles, dataVolume, meta, StackContext, STARTUP_BUDGET, statefulProbes, Storage, validateStorage,
 } from './component';
 
 /** Options of the self-contained Prometheus. */
@@ -159,7 +159,6 @@ export class Prometheus extends Construct {
     this.storageClaim = data.claim;
     const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
     const rulesVolume = kplus.Volume.fromConfigMap(this, 'RulesVolume', this.rulesConfigMap, { name: 'rules' });
-    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, { port: this.port, failureThreshold });
 
     this.deployment = componentWorkload(this, this.identity, {
       kind: 'Deployment', user: d.user, serviceAccount: this.serviceAccount, automountToken: true, recreate: true,
@@ -173,9 +172,9 @@ export class Prometheus extends Construct {
         `--web.listen-address=:${this.port}`,
       ],
       ports: [{ name: 'http', number: this.port, protocol: kplus.Protocol.TCP }],
-      readiness: probe('/-/ready', 3),
-      liveness: probe('/-/healthy', 6),
-      startup: probe('/-/ready', 60),
+      // /-/ready fails until the TSDB head and WAL are loaded; /-/healthy
+      // answers whenever the process serves HTTP.
+      ...statefulProbes(this.port, { ready: '/-/ready', alive: '/-/healthy' }, STARTUP_BUDGET.walReplay),
       resources,
       volumeMounts: [
         { path: '/etc/prometheus', volume: configVolume, readOnly: true },
