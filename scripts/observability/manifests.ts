@@ -27,6 +27,8 @@ export interface StackOutput {
   readonly prometheusConfig?: Manifest;
   /** `alertmanager.yml` of the self-contained stack. */
   readonly alertmanagerConfig?: Manifest;
+  /** Grafana dashboard models (JSON files of ConfigMaps), by file name. */
+  readonly dashboards: Record<string, Manifest>;
 }
 
 /** Every manifest of every YAML file in `dir`. */
@@ -48,6 +50,7 @@ export function stackOutput(environment: string, manifests: Manifest[]): StackOu
   const ruleFiles: RuleFile[] = [];
   let prometheusConfig: Manifest | undefined;
   let alertmanagerConfig: Manifest | undefined;
+  const dashboards: Record<string, Manifest> = {};
   for (const m of manifests) {
     const name: string = m.metadata?.name ?? '';
     if (m.kind === 'PrometheusRule') {
@@ -61,6 +64,11 @@ export function stackOutput(environment: string, manifests: Manifest[]): StackOu
         prometheusConfig = parse(text);
       } else if (key === 'alertmanager.yml') {
         alertmanagerConfig = parse(text);
+      } else if (key.endsWith('.json')) {
+        const model = JSON.parse(text);
+        if (Array.isArray(model.panels)) {
+          dashboards[key] = model;
+        }
       } else if (/\.ya?ml$/.test(key)) {
         const parsed = parse(text);
         if (parsed && Array.isArray(parsed.groups) && parsed.groups.every((g: Manifest) => Array.isArray(g.rules))) {
@@ -69,7 +77,7 @@ export function stackOutput(environment: string, manifests: Manifest[]): StackOu
       }
     }
   }
-  return { environment, ruleFiles, prometheusConfig, alertmanagerConfig };
+  return { environment, ruleFiles, prometheusConfig, alertmanagerConfig, dashboards };
 }
 
 /** Every environment under a dist/ folder (its sub-folders with YAML files). */

@@ -204,10 +204,11 @@ export function exportedFromSeries(series: Array<Record<string, string>>): Expor
 
 /**
  * Metric names and label names of a text exposition (what `/metrics`
- * answers), without the target labels Prometheus adds when it scrapes.
+ * answers) as Prometheus stores them after a scrape: with `targetLabels`
+ * on every series, and the `up` series of the scrape itself.
  */
-export function exportedFromExposition(exposition: string, targetLabels: string[] = []): ExportedSeries {
-  const out: ExportedSeries = new Map();
+export function exportedFromExposition(exposition: string, targetLabels: string[]): ExportedSeries {
+  const out: ExportedSeries = new Map([['up', new Set(targetLabels)]]);
   for (const line of exposition.split('\n')) {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s/.exec(line);
     if (!m) {
