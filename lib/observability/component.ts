@@ -183,6 +183,8 @@ export interface PodOptions {
   readonly annotations?: Record<string, string>;
   /** Replace pods instead of surging (single-writer volumes). */
   readonly recreate?: boolean;
+  /** Pods of a Deployment. Default 1. */
+  readonly replicas?: number;
 }
 
 /** A hardened container: restricted security context and explicit resources. @internal */
@@ -217,7 +219,7 @@ export function componentWorkload(scope: Construct, identity: ComponentIdentity,
   const workload = pod.kind === 'Deployment'
     ? new kplus.Deployment(scope, 'Deployment', {
       ...common,
-      replicas: 1,
+      replicas: pod.replicas ?? 1,
       spread: false,
       strategy: pod.recreate ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),

@@ -277,7 +277,7 @@ export class ObservabilityStack extends Construct {
       ...props.prometheus,
       context,
       ruleGroups: this.ruleGroups,
-      alertmanager: this.alertmanager.address,
+      alertmanager: this.alertmanager.prometheusTarget,
       kubeStateMetrics: this.kubeStateMetrics.address,
     });
     this.tempo = new Tempo(this, 'Tempo', { ...props.tempo, context });
