@@ -12,7 +12,7 @@ import {
 import { Alertmanager, AlertmanagerOptions } from './alertmanager';
 import { clusterScoped, componentPeer, rejectInMode, StackContext } from './component';
 import { goServiceDashboard, GoServiceDashboardOptions } from './dashboard';
-import { Grafana, GrafanaOptions } from './grafana';
+import { Grafana, GrafanaExposeOptions, GrafanaOptions, IGrafanaIngress } from './grafana';
 import { KubeStateMetrics, KubeStateMetricsOptions } from './kube-state-metrics';
 import { LogAgent, LogAgentOptions } from './log-agent';
 import { Loki, LokiOptions } from './loki';
@@ -373,6 +373,19 @@ export class ObservabilityStack extends Construct {
       this.collector!.allowFrom(service);
     }
     this.monitored.set(key, serviceMonitor);
+  }
+
+  /**
+   * Serves the stack's Grafana at `https://<host>/` through `ingress` (a
+   * `SecureIngress` in the stack's namespace) with basic or OIDC sign-in,
+   * credentials read from Secrets. Self-contained mode only: in operator
+   * mode Grafana belongs to kube-prometheus-stack.
+   */
+  public exposeGrafana(ingress: IGrafanaIngress, options: GrafanaExposeOptions): void {
+    if (this.grafana === undefined) {
+      fail(this, `exposeGrafana (${show(options.host)}) only applies to the self-contained stack: in operator mode Grafana belongs to kube-prometheus-stack`);
+    }
+    this.grafana.expose(ingress, options);
   }
 
   /** The ServiceMonitor of a monitored service (operator mode), by `namespace/name`. */

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Certificates, GrafanaAuth, IngressController, SecureIngress } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
 import { find, Manifest } from '../util';
 import { configFile, fixture } from './helpers';
@@ -128,5 +129,67 @@ describe('Alertmanager cluster', () => {
 
   test('passes the policy gate', () => {
     expect(obs.filter((m) => m.metadata.namespace !== 'observability-logs')).toPassPolicies();
+  });
+});
+
+describe('Grafana exposed through SecureIngress', () => {
+  function exposed(auth: GrafanaAuth) {
+    const f = fixture();
+    const ingress = new SecureIngress(f.obs, 'grafana-edge', {
+      ingress: { ingressClassName: 'nginx', controller: IngressController.ingressNginx() },
+      certificates: Certificates.fromClusterIssuer('letsencrypt'),
+    });
+    f.stack.exposeGrafana(ingress, { host: 'grafana.example.com', auth });
+    return { f, obs: Testing.synth(f.obs) };
+  }
+  const envOf = (obs: Manifest[]) => Object.fromEntries(find(obs, 'Deployment', 'grafana').spec.template.spec.containers[0].env
+    .map((e: Manifest) => [e.name, e.value ?? e.valueFrom]));
+
+  test('with OIDC: sign-in from the identity provider, client secret from its Secret, login form off', () => {
+    // GIVEN an OIDC client registered for Grafana
+    const { f, obs } = exposed(GrafanaAuth.oidc({
+      authUrl: 'https://sso.example.com/authorize', tokenUrl: 'https://sso.example.com/token', apiUrl: 'https://sso.example.com/userinfo',
+      clientId: 'grafana', clientSecret: { secretName: 'grafana-oidc', key: 'client-secret' },
+      roleAttributePath: "contains(groups[*], 'sre') && 'Admin' || 'Viewer'",
+    }));
+    const env = envOf(obs);
+    // THEN Grafana is configured for it, with no secret value in the output
+    expect(env).toMatchObject({
+      GF_AUTH_GENERIC_OAUTH_ENABLED: 'true',
+      GF_AUTH_GENERIC_OAUTH_NAME: 'SSO',
+      GF_AUTH_GENERIC_OAUTH_CLIENT_ID: 'grafana',
+      GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: 'grafana-oidc', key: 'client-secret' } },
+      GF_AUTH_GENERIC_OAUTH_SCOPES: 'openid email profile',
+      GF_AUTH_GENERIC_OAUTH_AUTH_URL: 'https://sso.example.com/authorize',
+      GF_AUTH_GENERIC_OAUTH_TOKEN_URL: 'https://sso.example.com/token',
+      GF_AUTH_GENERIC_OAUTH_API_URL: 'https://sso.example.com/userinfo',
+      GF_AUTH_GENERIC_OAUTH_USE_PKCE: 'true',
+      GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH: "contains(groups[*], 'sre') && 'Admin' || 'Viewer'",
+      GF_AUTH_DISABLE_LOGIN_FORM: 'true',
+      GF_AUTH_BASIC_ENABLED: 'false',
+      GF_SERVER_ROOT_URL: 'https://grafana.example.com/',
+      GF_SERVER_DOMAIN: 'grafana.example.com',
+      GF_SECURITY_COOKIE_SECURE: 'true',
+    });
+    expect(find(obs, 'Deployment', 'grafana').metadata.annotations['policy.cdk8s-go-platform.io/external'])
+      .toBe('Secret/observability/grafana-admin,Secret/observability/grafana-oidc');
+    expect(f.stack.grafana!.rootUrl).toBe('https://grafana.example.com/');
+  });
+
+  test('routes the host to the Grafana Service over TLS and admits the controller namespace', () => {
+    const { obs } = exposed(GrafanaAuth.basic());
+    const ingress = obs.find((m) => m.kind === 'Ingress');
+    expect(ingress.metadata.namespace).toBe('observability');
+    expect(ingress.spec.tls).toEqual([expect.objectContaining({ hosts: ['grafana.example.com'] })]);
+    expect(ingress.spec.rules).toEqual([{
+      host: 'grafana.example.com',
+      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'grafana', port: { number: 3000 } } } }] },
+    }]);
+    expect(find(obs, 'NetworkPolicy', 'grafana').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: {} }],
+      ports: [{ port: 3000, protocol: 'TCP' }],
+    }]);
+    expect(envOf(obs)).toMatchObject({ GF_AUTH_BASIC_ENABLED: 'true', GF_AUTH_DISABLE_LOGIN_FORM: 'false', GF_SERVER_ROOT_URL: 'https://grafana.example.com/' });
+    expect(obs).toPassPolicies();
   });
 });

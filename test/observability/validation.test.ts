@@ -1,5 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
-import { AlertReceiver, AlertSeverity, GoMicroservice, ObservabilityStack, ObservabilityStackProps, Storage } from '../../lib';
+import {
+  AlertReceiver, AlertSeverity, Certificates, GoMicroservice, GrafanaAuth, GrafanaOidcOptions, IngressController, ObservabilityStack, ObservabilityStackProps,
+  SecureIngress, Storage,
+} from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { expectExactError } from '../util';
 import { fixture } from './helpers';
@@ -146,5 +149,50 @@ describe('ObservabilityStack rejects bad input', () => {
     const f = fixture();
     f.orders.addEnvironment('OTEL_SERVICE_NAME', kplus.EnvValue.fromValue('x'));
     expect(() => f.stack.monitor(f.orders)).toThrow('[shop/orders] addEnvironment sets "OTEL_SERVICE_NAME", which is already set: each environment variable must be set once');
+  });
+});
+
+describe('ObservabilityStack.exposeGrafana rejects bad input', () => {
+  const G = '[obs/observability/Grafana]';
+  const oidc: GrafanaOidcOptions = {
+    authUrl: 'https://sso.example.com/authorize', tokenUrl: 'https://sso.example.com/token', apiUrl: 'https://sso.example.com/userinfo',
+    clientId: 'grafana', clientSecret: { secretName: 'grafana-oidc', key: 'client-secret' },
+  };
+  function expose(auth: GrafanaAuth, options: { namespace?: string; props?: ObservabilityStackProps; twice?: boolean } = {}): void {
+    const f = fixture(options.props);
+    const chart = options.namespace === undefined ? f.obs : new Chart(f.app, 'edge', { namespace: options.namespace });
+    const ingress = new SecureIngress(chart, 'grafana-edge', {
+      ingress: { ingressClassName: 'nginx', controller: IngressController.ingressNginx() },
+      certificates: Certificates.fromClusterIssuer('letsencrypt'),
+    });
+    f.stack.exposeGrafana(ingress, { host: 'grafana.example.com', auth });
+    if (options.twice) {
+      f.stack.exposeGrafana(ingress, { host: 'grafana2.example.com', auth });
+    }
+  }
+
+  const cases: Array<[string, () => void, string]> = [
+    ['an authorization URL over plain HTTP', () => expose(GrafanaAuth.oidc({ ...oidc, authUrl: 'http://sso.example.com/authorize' })),
+      `${G} exposeGrafana.auth.authUrl ("http://sso.example.com/authorize") must be an https:// URL`],
+    ['a token URL that is no URL', () => expose(GrafanaAuth.oidc({ ...oidc, tokenUrl: 'sso/token' })),
+      `${G} exposeGrafana.auth.tokenUrl ("sso/token") must be an https:// URL`],
+    ['an empty client ID', () => expose(GrafanaAuth.oidc({ ...oidc, clientId: ' ' })),
+      `${G} exposeGrafana.auth.clientId (" ") must be a non-empty string`],
+    ['a client-secret Secret name that is not a DNS subdomain', () => expose(GrafanaAuth.oidc({ ...oidc, clientSecret: { secretName: 'Grafana_OIDC', key: 'x' } })),
+      `${G} exposeGrafana.auth.clientSecret.secretName ("Grafana_OIDC") must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', at most 253 characters`],
+    ['no scopes', () => expose(GrafanaAuth.oidc({ ...oidc, scopes: [] })),
+      `${G} exposeGrafana.auth.scopes ([]) must be one or more OAuth scopes without spaces or quotes`],
+    ['a scope with a space', () => expose(GrafanaAuth.oidc({ ...oidc, scopes: ['openid email'] })),
+      `${G} exposeGrafana.auth.scopes (["openid email"]) must be one or more OAuth scopes without spaces or quotes`],
+    ['an ingress in another namespace', () => expose(GrafanaAuth.basic(), { namespace: 'edge' }),
+      `${G} exposeGrafana ingress ("edge/grafana-edge") is in namespace "edge", not Grafana's "observability": create the SecureIngress in the stack's namespace`],
+    ['exposing Grafana twice', () => expose(GrafanaAuth.basic(), { twice: true }),
+      `${G} exposeGrafana ("grafana2.example.com") is called twice: Grafana is already exposed at https://grafana.example.com/`],
+    ['operator mode', () => expose(GrafanaAuth.basic(), { props: { operator: {} } }),
+      `${P} exposeGrafana ("grafana.example.com") only applies to the self-contained stack: in operator mode Grafana belongs to kube-prometheus-stack`],
+  ];
+
+  test.each(cases)('throws on %s', (_what, run, message) => {
+    expectExactError(run, message);
   });
 });
