@@ -131,7 +131,12 @@ export class LogAgent extends Construct {
         batch: {},
       },
       exporters: {
-        'otlphttp/loki': { endpoint: props.lokiOtlpEndpoint },
+        'otlphttp/loki': {
+          endpoint: props.lokiOtlpEndpoint,
+          // Lines already read (their offsets stored) wait on the node while Loki is
+          // unreachable or the agent restarts, instead of in memory.
+          sending_queue: { enabled: true, storage: 'file_storage' },
+        },
       },
       service: {
         extensions: ['health_check', 'file_storage'],

@@ -23,10 +23,16 @@ function undefinedReferences(config: Manifest): string[] {
       }
     }
   }
-  // A receiver's `storage` names an extension that the service must start.
+  // A receiver's or exporter's `storage` names an extension that the service must start.
   for (const [id, receiver] of Object.entries<Manifest>(config.receivers)) {
     if (receiver.storage !== undefined && !(config.service.extensions ?? []).includes(receiver.storage)) {
       missing.push(`receivers.${id}.storage ${receiver.storage} is not a started extension`);
+    }
+  }
+  for (const [id, exporter] of Object.entries<Manifest>(config.exporters)) {
+    const storage = exporter.sending_queue?.storage;
+    if (storage !== undefined && !(config.service.extensions ?? []).includes(storage)) {
+      missing.push(`exporters.${id}.sending_queue.storage ${storage} is not a started extension`);
     }
   }
   return missing;
@@ -57,7 +63,11 @@ describe('LogAgent', () => {
     delete broken.extensions.file_storage;
     expect(undefinedReferences(broken)).toEqual(['extensions.file_storage', 'processors.k8sattributes']);
     broken.service.extensions = ['health_check'];
-    expect(undefinedReferences(broken)).toEqual(['processors.k8sattributes', 'receivers.filelog.storage file_storage is not a started extension']);
+    expect(undefinedReferences(broken)).toEqual([
+      'processors.k8sattributes',
+      'receivers.filelog.storage file_storage is not a started extension',
+      'exporters.otlphttp/loki.sending_queue.storage file_storage is not a started extension',
+    ]);
   });
 
   test('keeps the file path so the container operator can read namespace, pod, UID, container and restart count from it', () => {
@@ -80,6 +90,10 @@ describe('LogAgent', () => {
     expect(filelog.start_at).toBe('end');
     expect(config.extensions.file_storage).toEqual({ directory: '/var/lib/otelcol/file_storage', create_directory: false, timeout: '10s' });
     expect(config.service.extensions).toEqual(['health_check', 'file_storage']);
+    // Read lines not yet delivered to Loki survive a restart too.
+    expect(config.exporters['otlphttp/loki']).toEqual({
+      endpoint: 'http://loki.observability.svc:3100/otlp', sending_queue: { enabled: true, storage: 'file_storage' },
+    });
     expect(pod.volumes).toContainEqual({ name: 'offsets', hostPath: { path: '/var/lib/otelcol-log-agent/observability-logs', type: 'DirectoryOrCreate' } });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'offsets', mountPath: '/var/lib/otelcol/file_storage' });
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'pod-logs', mountPath: '/var/log/pods', readOnly: true });
