@@ -1,5 +1,8 @@
 import { Testing } from 'cdk8s';
-import { Certificates, GrafanaAuth, IngressController, SecureIngress } from '../../lib';
+import {
+  AlertmanagerOptions, AlertReceiver, Certificates, GrafanaAuth, GrafanaExposeOptions, GrafanaOidcOptions, IngressController, LogAgentOptions,
+  PrometheusOptions, RemoteWriteAuth, RemoteWriteOptions, RemoteWriteQueue, SecureIngress, Storage,
+} from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
 import { find, Manifest } from '../util';
 import { configFile, fixture } from './helpers';
@@ -191,5 +194,47 @@ describe('Grafana exposed through SecureIngress', () => {
     }]);
     expect(envOf(obs)).toMatchObject({ GF_AUTH_BASIC_ENABLED: 'true', GF_AUTH_DISABLE_LOGIN_FORM: 'false', GF_SERVER_ROOT_URL: 'https://grafana.example.com/' });
     expect(obs).toPassPolicies();
+  });
+});
+
+describe('every option of the production settings', () => {
+  test('is taken and written where it belongs', () => {
+    // GIVEN every prop of the option structs (a new prop fails to compile here until it is covered)
+    const queue: Required<RemoteWriteQueue> = { capacity: 5000, minShards: 2, maxShards: 20, maxSamplesPerSend: 1000, batchSendDeadline: '2s' };
+    const auth: Required<Omit<RemoteWriteAuth, 'bearerToken'>> = { username: 'tenant', password: { secretName: 'mimir', key: 'password' } };
+    const remoteWrite: Required<RemoteWriteOptions> = { url: 'https://mimir.example.com/api/v1/push', name: 'mimir', auth, queue };
+    const prometheus: Required<PrometheusOptions> = {
+      image: 'prom/prometheus:v3.5.1', resources: { limits: { memory: '3Gi' } }, retention: '30d',
+      storage: Storage.persistentVolumeClaim({ size: '50Gi' }), scrapeInterval: '15s', evaluationInterval: '15s',
+      cluster: 'eu-1', environment: 'production', externalLabels: { region: 'eu' }, remoteWrite: [remoteWrite],
+    };
+    const alertmanager: Required<AlertmanagerOptions> = {
+      image: 'prom/alertmanager:v0.28.1', resources: {}, receivers: [AlertReceiver.none('null')], route: { receiver: 'null' }, replicas: 2,
+    };
+    const logAgent: Required<LogAgentOptions> = {
+      image: 'otel/opentelemetry-collector-contrib:0.132.0', resources: {}, namespace: 'logs', offsetsHostPath: '/data/otel',
+    };
+    const oidc: Required<GrafanaOidcOptions> = {
+      authUrl: 'https://sso.example.com/a', tokenUrl: 'https://sso.example.com/t', apiUrl: 'https://sso.example.com/u',
+      clientId: 'grafana', clientSecret: { secretName: 'grafana-oidc', key: 'secret' }, scopes: ['openid', 'groups'],
+      roleAttributePath: "'Editor'", name: 'Company SSO',
+    };
+    // WHEN they are used
+    const f = fixture({ prometheus, alertmanager, logAgent });
+    const ingress = new SecureIngress(f.obs, 'grafana-edge', {
+      ingress: { ingressClassName: 'nginx', controller: IngressController.ingressNginx() },
+      certificates: Certificates.fromClusterIssuer('letsencrypt'),
+    });
+    const expose: Required<GrafanaExposeOptions> = { host: 'grafana.example.com', auth: GrafanaAuth.oidc(oidc) };
+    f.stack.exposeGrafana(ingress, expose);
+    const obs = Testing.synth(f.obs);
+    // THEN each lands in the output
+    const config = configFile(obs, 'prometheus-config-', 'prometheus.yml');
+    expect(config.global.external_labels).toEqual({ cluster: 'eu-1', environment: 'production', region: 'eu' });
+    expect(config.remote_write[0].queue_config).toEqual({ capacity: 5000, min_shards: 2, max_shards: 20, max_samples_per_send: 1000, batch_send_deadline: '2s' });
+    expect(find(obs, 'Deployment', 'alertmanager').spec.replicas).toBe(2);
+    expect(find(obs, 'DaemonSet', 'log-agent').spec.template.spec.volumes).toContainEqual({ name: 'offsets', hostPath: { path: '/data/otel/logs', type: 'DirectoryOrCreate' } });
+    const env = Object.fromEntries(find(obs, 'Deployment', 'grafana').spec.template.spec.containers[0].env.map((e: Manifest) => [e.name, e.value]));
+    expect(env).toMatchObject({ GF_AUTH_GENERIC_OAUTH_SCOPES: 'openid groups', GF_AUTH_GENERIC_OAUTH_NAME: 'Company SSO', GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH: "'Editor'" });
   });
 });
