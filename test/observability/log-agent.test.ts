@@ -57,6 +57,12 @@ describe('LogAgent', () => {
     expect(config.service.pipelines.logs.processors[0]).toBe('memory_limiter');
   });
 
+  test('the trace collector passes the same structural check', () => {
+    const collector = configFile(obs, 'otel-collector-config-', 'config.yaml');
+    expect(undefinedReferences(collector)).toEqual([]);
+    expect(Object.keys(collector.service.pipelines)).toEqual(['traces']);
+  });
+
   test('the structural check finds a dangling reference', () => {
     const broken = JSON.parse(JSON.stringify(config));
     broken.service.pipelines.logs.processors.push('k8sattributes');
