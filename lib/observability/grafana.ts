@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
+import type { NetworkPeerSource } from '../common/contracts';
 import { fail, show } from '../common/errors';
 import { SecretKeyReference } from '../go-microservice/go-service';
 import { validateConfigKey, validateDnsSubdomain } from '../common/names';
+import { admitPeer } from '../common/network-peer';
 import { apiObjectOf, kplus } from '../common/plus';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
   componentWorkload, configFiles, emptyDir, meta, StackContext,
@@ -325,8 +327,11 @@ export class Grafana extends Construct {
     this.allowFrom(kplus.Namespaces.select(this, 'IngressNamespace', { names: [ingress.peerNamespace] }));
   }
 
-  /** Admits `peer` (an ingress controller, a gateway's namespace) to the web UI. */
-  public allowFrom(peer: kplus.INetworkPolicyPeer): void {
-    this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(this.port)]);
+  /**
+   * Admits `peer` (an ingress controller, a gateway's namespace) to the web UI;
+   * its pods are selected in their own namespace, which must be known.
+   */
+  public allowFrom(peer: NetworkPeerSource): void {
+    admitPeer(this, 'allowFrom peer', this.networkPolicy, peer, [this.port]);
   }
 }

@@ -4,7 +4,7 @@ import { fail, show } from '../common/errors';
 import { validateConfigKey, validateDnsLabel, validateDnsSubdomain } from '../common/names';
 import { apiObjectOf, kplus } from '../common/plus';
 import { SecretKeyReference } from '../go-microservice/go-service';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { RenderedRuleGroup } from './alert-rules';
 import {
   clusterMeta, clusterScoped, ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
