@@ -235,6 +235,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   private readonly pods: kplus.Pods;
   private readonly envOwners = new Set<string>();
+  /** Fewest pods that run: `autoscaling.minReplicas`, or `replicas`. */
+  private readonly replicaFloor: number;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -271,7 +273,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    this.replicaFloor = this.autoscaling?.minReplicas ?? this.replicas!;
     const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
     validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 
@@ -333,7 +335,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       });
     }
 
-    if (floor >= 2) {
+    if (this.replicaFloor >= 2) {
       // cdk8s-plus-27 has no PodDisruptionBudget construct.
       this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
         metadata: metadata(settings.name),
@@ -344,7 +346,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
         },
       });
     } else if (props.disruptionBudget !== undefined) {
-      fail(this, `disruptionBudget is set but the service runs ${floor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
+      fail(this, `disruptionBudget is set but the service runs ${this.replicaFloor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
     }
 
     this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
@@ -570,8 +572,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
         api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
       }
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
-    if ((props.topologySpread ?? true) && floor >= 2) {
+    if ((props.topologySpread ?? true) && this.replicaFloor >= 2) {
       // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps
       // a rollout's old and new pods from skewing each other's spread.
       api.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
