@@ -5,7 +5,6 @@ import {
   BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
 } from '../common/contracts';
 import { fail, show } from '../common/errors';
-import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
 import { recommendedLabels, selectorLabels } from '../common/labels';
@@ -13,8 +12,9 @@ import { validateDnsLabel, validateEnvName } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
-import { AUTOSCALING_DEFAULTS, MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
-import { AllowFromOptions, AutoscalingOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
+import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
+import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
+import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
 import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
 import { ProbeKind } from './probe';
 import { PreStopKind } from './shutdown';
@@ -149,44 +149,11 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.service = this.createService(metadata(settings.name));
 
     if (this.autoscaling) {
-      const a = this.autoscaling;
-      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata: metadata(settings.name),
-        target: this.deployment,
-        minReplicas: a.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics: [
-          kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent)),
-          ...(a.targetMemoryUtilizationPercent !== undefined
-            ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent))]
-            : []),
-        ],
-        scaleUp: {
-          stabilizationWindow: Duration.seconds(0),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [
-            { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) },
-            { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
-        },
-      });
+      this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);
     }
 
     if (this.replicaFloor >= 2) {
-      // cdk8s-plus-27 has no PodDisruptionBudget construct.
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: metadata(settings.name),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
-          selector: { matchLabels: this.selectorLabels },
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
+      this.disruptionBudget = createDisruptionBudget(this, metadata(settings.name), this.selectorLabels, maxUnavailable);
     } else if (props.disruptionBudget !== undefined) {
       fail(this, `disruptionBudget is set but the service runs ${this.replicaFloor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
     }
@@ -461,25 +428,4 @@ function grpcProbe(p: ResolvedProbe): k8s.Probe {
     failureThreshold: p.failureThreshold,
     successThreshold: p.successThreshold,
   };
-}
-
-function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {
-  const r: ResolvedAutoscaling = {
-    minReplicas: o.minReplicas ?? AUTOSCALING_DEFAULTS.minReplicas,
-    maxReplicas: o.maxReplicas ?? AUTOSCALING_DEFAULTS.maxReplicas,
-    targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
-    targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
-    scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
-  };
-  validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
-  validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
-  if (r.minReplicas > r.maxReplicas) {
-    fail(scope, `autoscaling.minReplicas (${r.minReplicas}) must be <= autoscaling.maxReplicas (${r.maxReplicas})`);
-  }
-  validateIntegerInRange(scope, 'autoscaling.targetCpuUtilizationPercent', r.targetCpuUtilizationPercent, 1, 100);
-  if (r.targetMemoryUtilizationPercent !== undefined) {
-    validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
-  }
-  validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
-  return r;
 }
