@@ -1,16 +1,12 @@
+import { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL } from '../common/annotations';
+import { KUBERNETES_VERSIONS, KubernetesVersion } from '../common/kubernetes-version';
 import { policyRule } from './rules';
 import { Finding, Manifest, ManifestSource, ObjectRef, PodSecurityLevel, PolicyOptions } from './types';
 
 /** Shared helpers of the policy rules: one place for object walking and reporting. */
 
-/** Annotation that suppresses rules on one object: `"GP-ID: reason; GP-OTHER: reason"`. */
-export const DISABLE_ANNOTATION = 'policy.cdk8s-go-platform.io/disable';
-
-/** Annotation that declares referenced objects as existing outside the set: `"Secret/db, ConfigMap/flags"`. */
-export const EXTERNAL_ANNOTATION = 'policy.cdk8s-go-platform.io/external';
-
-/** Namespace label of the Pod Security admission controller. */
-export const PSS_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+// The annotation and label names live in lib/common, which the constructs share.
+export { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL };
 
 /** Kinds that have no namespace. @internal */
 const CLUSTER_SCOPED = new Set([
@@ -196,6 +192,8 @@ export function joinPath(base: string, key: string | number): string {
 export class PolicyContext {
   public readonly entries: readonly Entry[];
   public readonly options: PolicyOptions;
+  /** The Kubernetes minor the objects are checked against. */
+  public readonly kubernetesVersion: KubernetesVersion;
   private readonly found: Finding[] = [];
   private readonly byKey = new Map<string, Entry>();
   private readonly byKind = new Map<string, Entry[]>();
@@ -206,6 +204,7 @@ export class PolicyContext {
   constructor(entries: readonly Entry[], options: PolicyOptions) {
     this.entries = entries;
     this.options = options;
+    this.kubernetesVersion = policyKubernetesVersion(options.kubernetesVersion);
     for (const e of entries) {
       this.byKey.set(objectKey(e.ref.kind, e.namespace, e.ref.name), e);
       const list = this.byKind.get(e.ref.kind) ?? [];
@@ -338,4 +337,19 @@ function objectKey(kind: string, namespace: string | undefined, name: string): s
 
 function isLevel(value: string | undefined): value is PodSecurityLevel {
   return value === PodSecurityLevel.PRIVILEGED || value === PodSecurityLevel.BASELINE || value === PodSecurityLevel.RESTRICTED;
+}
+
+/**
+ * The `kubernetesVersion` option, checked: `'1.27'` when unset.
+ *
+ * @internal
+ */
+export function policyKubernetesVersion(value: string | undefined): KubernetesVersion {
+  if (value === undefined) {
+    return KubernetesVersion.V1_27;
+  }
+  if (!(KUBERNETES_VERSIONS as readonly string[]).includes(value)) {
+    throw new Error(`policy gate: kubernetesVersion (${JSON.stringify(value)}) is not a supported Kubernetes version: use one of ${KUBERNETES_VERSIONS.join(', ')}`);
+  }
+  return value as KubernetesVersion;
 }

@@ -3,8 +3,12 @@ import { Construct } from 'constructs';
 import {
   GoMicroservice,
   GoMicroserviceProps,
+  KubernetesVersion,
+  NetworkPeer,
   PreStop,
   Probe,
+  setKubernetesVersion,
+  TrafficDistribution,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { find, findAll, Manifest, shopChart, synth } from '../util';
@@ -338,6 +342,31 @@ describe('GoMicroservice options', () => {
     ]);
   });
 
+  test('allowFrom admits cdk8s-plus workloads, labelled pods and IP blocks, each in its namespace', () => {
+    // GIVEN a hand-written cdk8s-plus Deployment in the chart's namespace, pods in another, and an IP block
+    let batch: kplus.Deployment | undefined;
+    const manifests = render({}, (orders, chart) => {
+      batch = new kplus.Deployment(chart, 'batch', { containers: [{ image: 'registry.example.com/batch:1.0.0' }] });
+      orders.allowFrom(batch);
+      orders.allowFrom(NetworkPeer.pods({ app: 'reports' }, 'analytics'));
+      orders.allowFrom(NetworkPeer.ipBlock('10.20.0.0/16', ['10.20.1.0/24']));
+    });
+    const rules = find(manifests, 'NetworkPolicy', 'orders').spec.ingress;
+    const batchAddress = find(manifests, 'Deployment', batch!.name).spec.selector.matchLabels;
+    expect(batchAddress).toEqual(batch!.matchLabels);
+    expect(rules).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: batchAddress } }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'analytics' } }, podSelector: { matchLabels: { app: 'reports' } } }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+      { from: [{ ipBlock: { cidr: '10.20.0.0/16', except: ['10.20.1.0/24'] } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+  });
+
   test('allowFromNamespace admits a whole namespace on chosen ports', () => {
     const manifests = render({ metricsPort: 9102 }, (orders) => {
       orders.allowFromNamespace('monitoring', { ports: ['metrics'] });
@@ -381,8 +410,9 @@ describe('GoMicroservice options', () => {
   });
 
   test('every prop at once', () => {
-    // GIVEN every prop (the type makes a new prop fail to compile here until covered)
+    // GIVEN every prop (the type makes a new prop fail to compile here until covered), on a target that has them all
     const chart = shopChart();
+    setKubernetesVersion(chart, KubernetesVersion.V1_34);
     const all: Required<Omit<GoMicroserviceProps, 'replicas'>> = {
       image: 'registry.example.com/orders@sha256:' + 'a'.repeat(64),
       name: 'orders-api',
@@ -407,6 +437,7 @@ describe('GoMicroservice options', () => {
       topologySpread: true,
       servicePort: 8000,
       prometheusScrape: true,
+      trafficDistribution: TrafficDistribution.PREFER_CLOSE,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'orders-identity'),
     };
     // WHEN
@@ -430,6 +461,7 @@ describe('GoMicroservice options', () => {
       GOMEMLIMIT: '1536MiB', GOMAXPROCS: '2', SHUTDOWN_DELAY: '3s', SHUTDOWN_DRAIN_TIMEOUT: '10s',
     });
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
+    expect(find(manifests, 'Service', 'orders-api').spec.trafficDistribution).toBe('PreferClose');
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
     expect(d.spec.template.spec.serviceAccountName).toBe('orders-identity');
