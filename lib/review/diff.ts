@@ -281,19 +281,23 @@ function summarize(o: Manifest, n: Manifest, fields: FieldChange[], say: (text: 
   }
   const envFields = counted((x) => /containers\[\d+\]\.env\[\d+\]/.test(x.path));
   if (envFields.length > 0) {
-    const names = (m: Manifest): Set<string> => new Set(containers(m).flatMap((c) => arr(c.env).map((e) => str(rec(e).name) ?? '')));
-    const before = names(o);
-    const after = names(n);
-    const added = [...after].filter((x) => !before.has(x)).sort(byString);
-    const removed = [...before].filter((x) => !after.has(x)).sort(byString);
+    const env = (m: Manifest): Map<string, string> => new Map(containers(m).flatMap((c) => arr(c.env).map((e) => {
+      const { name, ...valueOf } = rec(e);
+      return [`${str(name) ?? ''}`, JSON.stringify(valueOf)] as const;
+    })));
+    const before = env(o);
+    const after = env(n);
+    const added = [...after.keys()].filter((x) => !before.has(x)).sort(byString);
+    const removed = [...before.keys()].filter((x) => !after.has(x)).sort(byString);
+    const changed = [...after.keys()].filter((x) => before.has(x) && before.get(x) !== after.get(x)).sort(byString);
     if (added.length > 0) {
       say(`env ${added.join(', ')} added`);
     }
     if (removed.length > 0) {
       say(`env ${removed.join(', ')} removed`);
     }
-    if (added.length === 0 && removed.length === 0) {
-      say('env changed');
+    if (changed.length > 0) {
+      say(`env ${changed.join(', ')} changed`);
     }
   }
   // Routes and NetworkPolicies are summarised from the graph (what they route and admit), not field by field.

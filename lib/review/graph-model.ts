@@ -464,8 +464,16 @@ class GraphBuilder {
           backend(rec(p.backend), id);
         });
       });
+      const issuer = annotationsOf(ing)['cert-manager.io/cluster-issuer'] ?? annotationsOf(ing)['cert-manager.io/issuer'];
       for (const t of tls) {
         const secret = str(t.secretName);
+        if (secret !== undefined && issuer !== undefined) {
+          // cert-manager's ingress-shim issues every TLS entry of an annotated Ingress, served by a rule or not.
+          this.secretNode(ns, secret);
+          const src = `source:${ns}/ingress-shim/${secret}`;
+          this.node({ id: src, kind: 'secret-source', label: 'cert-manager', details: [`issuer ${issuer}`, `Ingress ${nameOf(ing)}`], namespace: ns });
+          this.edge(src, `secret:${ns}/${secret}`, 'source', '');
+        }
         const hosts = arr(t.hosts).filter((h): h is string => typeof h === 'string');
         const consumers = hosts.length === 0 ? [...entryIds.values()] : hosts.map((h) => entryIds.get(h)).filter((x): x is string => x !== undefined);
         if (secret === undefined) {
@@ -838,21 +846,20 @@ class GraphBuilder {
     }
   }
 
-  private secretRef(ns: string, name: string, consumer: string, how: string, from: Manifest): void {
+  private secretNode(ns: string, name: string): string {
     const id = `secret:${ns}/${name}`;
     if (!this.nodes.has(id)) {
       this.node({ id, kind: 'secret', label: `Secret ${name}`, details: [], namespace: ns });
       this.secretSources(ns, name, id);
     }
+    return id;
+  }
+
+  private secretRef(ns: string, name: string, consumer: string, how: string, from: Manifest): void {
+    const id = this.secretNode(ns, name);
     const declared = (annotationsOf(from)[EXTERNAL_ANNOTATION] ?? '').split(/[,\s]+/);
     if (declared.includes(`Secret/${name}`) || declared.includes(`Secret/${ns}/${name}`)) {
       this.node({ id, kind: 'secret', label: '', details: ['external (declared)'] });
-    }
-    const issuer = annotationsOf(from)['cert-manager.io/cluster-issuer'] ?? annotationsOf(from)['cert-manager.io/issuer'];
-    if (kindOf(from) === 'Ingress' && issuer !== undefined) {
-      const src = `source:${ns}/ingress-shim/${name}`;
-      this.node({ id: src, kind: 'secret-source', label: 'cert-manager', details: [`issuer ${issuer}`], namespace: ns });
-      this.edge(src, id, 'source', '');
     }
     this.edge(id, consumer, 'secret', how);
   }

@@ -78,9 +78,10 @@ export function toDot(graph: PlatformGraph, title = 'platform'): string {
   const ids = shortIds(graph);
   const lines: string[] = [
     'digraph platform {',
-    `  graph [rankdir=LR, fontname="Helvetica", fontsize=12, nodesep=0.2, ranksep=0.7, labelloc=t, label=${dotString(title)}];`,
-    '  node [fontname="Helvetica", fontsize=10, style="rounded,filled", penwidth=1.2];',
-    '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];',
+    `  graph [rankdir=LR, fontname="Courier", fontsize=12, nodesep=0.2, ranksep=0.7, labelloc=t, label=${dotString(title)}];`,
+    // Courier: Graphviz sizes boxes from its metrics, and every monospace font a browser falls back to has the same widths.
+    '  node [fontname="Courier", fontsize=10, style="rounded,filled", penwidth=1.2, margin="0.12,0.06"];',
+    '  edge [fontname="Courier", fontsize=9, arrowsize=0.7];',
   ];
   const nodeLine = (n: GraphNode, indent: string): string => {
     const style = NODE_STYLES[n.kind];
