@@ -279,7 +279,7 @@ function summarize(o: Manifest, n: Manifest, fields: FieldChange[], say: (text: 
         : secret ? `secret data ${key} changed` : `config ${key} ${short(f.old)} → ${short(f.new)}`);
     }
   }
-  const envFields = counted((x) => /containers\[\d+\]\.env\[\d+\]/.test(x.path));
+  const envFields = counted((x) => /containers\[\d+\]\.env(\[\d+\]|$)/.test(x.path));
   if (envFields.length > 0) {
     const env = (m: Manifest): Map<string, string> => new Map(containers(m).flatMap((c) => arr(c.env).map((e) => {
       const { name, ...valueOf } = rec(e);
