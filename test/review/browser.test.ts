@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The functions passed to page.evaluate run in the browser page.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,7 +1,7 @@
 import { diffManifests, RiskId } from '../../lib/review/diff';
 import { formatDiffMarkdown, formatDiffText } from '../../lib/review/diff-format';
-import { Manifest } from '../../lib/review/manifests';
 import { admit, deployment, hpa, httpRoute, namespace, nsNamed, pdb, podsOf, service, shop } from './fixtures';
+import type { Manifest } from './fixtures';
 
 function risks(before: Manifest[], after: Manifest[]): string[] {
   return diffManifests(before, after).risks.map((r) => `${r.id} | ${r.object} | ${r.message}`);
