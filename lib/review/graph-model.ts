@@ -118,6 +118,7 @@ class GraphBuilder {
   private readonly workloads: Workload[] = [];
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly byKind = new Map<string, Manifest[]>();
+  private readonly annotationScraped = new Set<string>();
 
   constructor(private readonly manifests: readonly Manifest[]) {
     for (const m of manifests) {
@@ -142,6 +143,7 @@ class GraphBuilder {
     this.addTraffic();
     this.addPrometheusConfigs();
     this.addMonitors();
+    this.markUnreadScrapeAnnotations();
     this.addTelemetry();
     this.addSecrets();
     this.markMissingSecrets();
@@ -664,6 +666,7 @@ class GraphBuilder {
         for (const w of this.workloads.filter((x) => inScope(x.ns) && keep.test(x.podAnnotations['prometheus.io/scrape'] ?? ''))) {
           const a = w.podAnnotations;
           this.edge(prom.id, w.id, 'scrape', `${name} :${a['prometheus.io/port'] ?? '*'}${a['prometheus.io/path'] ?? '/metrics'}`);
+          this.annotationScraped.add(w.id);
         }
       } else if (role === 'endpoints' || role === 'service' || role === 'endpointslice') {
         const keep = keepRegex(relabels, '__meta_kubernetes_service_annotation_prometheus_io_scrape');
@@ -676,6 +679,16 @@ class GraphBuilder {
         }
       } else {
         this.edge(prom.id, this.everything(role === 'node' ? 'every node (kubelet)' : `every ${role}`), 'scrape', name);
+      }
+    }
+  }
+
+  /** Scrape annotations no Prometheus of the set reads: said on the workload, not drawn as an edge. */
+  private markUnreadScrapeAnnotations(): void {
+    for (const w of this.workloads) {
+      const a = w.podAnnotations;
+      if (a['prometheus.io/scrape'] === 'true' && !this.annotationScraped.has(w.id)) {
+        this.node({ id: w.id, kind: 'workload', label: '', details: [`scrape annotation :${a['prometheus.io/port'] ?? '*'}${a['prometheus.io/path'] ?? '/metrics'} (no Prometheus here reads it)`] });
       }
     }
   }

@@ -241,6 +241,8 @@ describe('graph of the example platform', () => {
       'monitor:operator -> service:shop/payments : ServiceMonitor payments: metrics /metrics',
       'monitor:operator -> service:shop/users : ServiceMonitor users: http /metrics',
     ]);
+    // The pods keep their scrape annotations, but no Prometheus of this set reads them: said, not drawn.
+    expect(g.nodes.find((n) => n.id === W('shop', 'orders'))?.details).toContain('scrape annotation :8080/metrics (no Prometheus here reads it)');
     expect(g.nodes.filter((n) => n.missing)).toEqual([]);
   });
 
