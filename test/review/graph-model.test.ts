@@ -6,6 +6,9 @@ import {
 } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+// Reading and modelling the example platform takes seconds on a busy machine.
+jest.setTimeout(60_000);
 const W = (ns: string, name: string): string => `workload:${ns}/Deployment/${name}`;
 
 function traffic(g: PlatformGraph): string[] {
@@ -249,6 +252,7 @@ describe('graph of the example platform', () => {
   test('staging: Ingress paths, the self-contained stack and its flows', () => {
     const g = buildGraph(readManifestDir(path.join(ROOT, 'dist', 'staging')));
     expect(edgesOf(g, 'backend')).toEqual([
+      'route:observability/Ingress/grafana-edge#0.0 -> service:observability/grafana : 3000',
       'route:shop/Ingress/storefront#0.0 -> service:shop/users : 80',
       'route:shop/Ingress/storefront#0.1 -> service:shop/orders : 80',
       'route:shop/Ingress/storefront-2#0.0 -> service:shop/orders : 9090',
