@@ -133,7 +133,7 @@ maybe('the platform pictures in headless Chromium', () => {
         broken,
         nodes: document.querySelectorAll('#out g.node').length,
         // Mermaid draws a self-loop as several segments (`<id>-cyclic-special-*`): count edges by id.
-        edges: new Set([...document.querySelectorAll('#out .edgePaths path')]
+        edges: new Set(Array.from(document.querySelectorAll('#out .edgePaths path'))
           .map((p) => (p.getAttribute('data-id') ?? p.id).replace(/-cyclic-special-.*$/, ''))).size,
       };
     }, text);
