@@ -1,4 +1,5 @@
 import { checkAvailability } from './checks/availability';
+import { checkDuplicates } from './checks/duplicates';
 import { checkNetworking } from './checks/networking';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkReferences } from './checks/references';
@@ -16,6 +17,7 @@ export interface SourcedManifest {
 
 const CHECKS: ReadonlyArray<(ctx: PolicyContext) => void> = [
   checkSchema,
+  checkDuplicates,
   checkPodSecurity,
   checkWorkloads,
   checkAvailability,

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { checkSourcedManifests, SourcedManifest } from './check';
+import { checkClusters, clusterFolderOf } from './clusters';
 import { formatFindings, formatSummary } from './format';
 import { POLICY_RULES } from './rules';
 import { PodSecurityLevel, PolicyOptions } from './types';
@@ -31,6 +32,9 @@ Directories are read recursively for *.yaml and *.yml files.
 Options:
   --json                     print the result as JSON
   --warnings-as-errors       fail on warnings too
+  --clusters                 each top-level folder of a directory argument is a
+                             cluster of its own (dist/staging, dist/production):
+                             references and duplicates are checked per folder
   --disable <ids>            switch rules off, comma-separated (prefer the annotation)
   --external <Kind/name>     an object that exists outside the set (repeatable)
   --pss <namespace=level>    Pod Security profile of a namespace: privileged, baseline, restricted (repeatable)
@@ -76,6 +80,7 @@ export function runPolicyCli(argv: readonly string[], io: PolicyCliIo): number {
 function check(args: readonly string[], io: PolicyCliIo): number {
   let json = false;
   let warningsAsErrors = false;
+  let clusters = false;
   const disabled: string[] = [];
   const external: string[] = [];
   const levels: Record<string, PodSecurityLevel> = {};
@@ -96,6 +101,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
       case '-h': case '--help': io.stdout(USAGE); return PolicyExitCode.PASSED;
       case '--json': json = true; break;
       case '--warnings-as-errors': warningsAsErrors = true; break;
+      case '--clusters': clusters = true; break;
       case '--disable': disabled.push(...value().split(',').map((s) => s.trim()).filter((s) => s !== '')); break;
       case '--external': external.push(value()); break;
       case '--pss': {
@@ -130,7 +136,9 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     ...(defaultLevel ? { defaultPodSecurityLevel: defaultLevel } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
   };
-  const result = checkSourcedManifests(items, options);
+  const result = clusters
+    ? checkClusters(items, (i) => clusterOf(paths, i.source?.file ?? ''), options)
+    : checkSourcedManifests(items, options);
   if (json) {
     io.stdout(JSON.stringify({ ...result, objects: items.length }, null, 2) + '\n');
   } else {
@@ -140,6 +148,12 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     io.stdout(`policy gate ${result.passed ? 'passed' : 'failed'}: ${items.length} objects, ${formatSummary(result)}\n`);
   }
   return result.passed ? PolicyExitCode.PASSED : PolicyExitCode.FAILED;
+}
+
+/** With --clusters: the top-level folder of the directory argument a file was found in; a file argument is a cluster of its own. */
+function clusterOf(paths: readonly string[], file: string): string {
+  const dir = paths.find((p) => file.startsWith(`${p.replace(/\/+$/, '')}${path.sep}`));
+  return dir === undefined ? file : clusterFolderOf(dir, file);
 }
 
 function level(value: string): PodSecurityLevel {

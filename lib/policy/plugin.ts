@@ -1,4 +1,5 @@
 import { checkSourcedManifests, SourcedManifest } from './check';
+import { checkClusters, clusterFolderOf, commonFolder } from './clusters';
 import { policyRule } from './rules';
 import { Finding, PolicyOptions } from './types';
 
@@ -17,6 +18,19 @@ export interface PolicyValidationContext {
   };
 }
 
+/** Options of the cdk8s validation plugin: the gate's options and how the output is split into clusters. */
+export interface PolicyValidationOptions extends PolicyOptions {
+  /**
+   * Treat each top-level folder of the output (`dist/staging`,
+   * `dist/production`) as a cluster of its own: references resolve and
+   * duplicate objects are found within one folder only. For apps that write
+   * one folder per environment (`synthApps`).
+   *
+   * @default false - all manifests are one cluster
+   */
+  readonly clusterFolders?: boolean;
+}
+
 /**
  * The policy gate as a cdk8s CLI validation plugin: `cdk8s synth` fails with
  * a report when any object breaks an error rule. Warnings are listed in the
@@ -29,15 +43,19 @@ export interface PolicyValidationContext {
  *   - package: ./node_modules/cdk8s-go-platform
  *     version: 0.1.0
  *     class: PolicyValidation
- *     properties:
+ *     properties:                      # PolicyValidationOptions
  *       podSecurityLevels: { logging: privileged }
+ *       clusterFolders: true           # dist/staging and dist/production are two clusters
  * ```
  */
 export class PolicyValidation {
   private readonly options: PolicyOptions;
+  private readonly clusterFolders: boolean;
 
-  constructor(options: PolicyOptions = {}) {
-    this.options = options;
+  constructor(options: PolicyValidationOptions = {}) {
+    const { clusterFolders, ...policy } = options;
+    this.options = policy;
+    this.clusterFolders = clusterFolders ?? false;
   }
 
   public async validate(context: PolicyValidationContext): Promise<void> {
@@ -45,7 +63,10 @@ export class PolicyValidation {
     for (const file of context.manifests) {
       context.parseManifest(file).forEach((manifest, index) => items.push({ manifest, source: { file, index } }));
     }
-    const result = checkSourcedManifests(items, this.options);
+    const root = commonFolder(context.manifests);
+    const result = this.clusterFolders
+      ? checkClusters(items, (i) => clusterFolderOf(root, i.source?.file ?? root), this.options)
+      : checkSourcedManifests(items, this.options);
 
     const byRule = new Map<string, Finding[]>();
     for (const f of result.findings) {

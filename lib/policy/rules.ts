@@ -26,6 +26,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     reason: 'Unknown fields are dropped or rejected by the API server (strict field validation), usually a typo or a field of another version.',
     fix: 'Remove the field or correct its spelling and nesting.',
   },
+  {
+    id: 'GP-DUPLICATE', severity: E, title: 'No two objects with the same API group, kind, namespace and name in one cluster',
+    reason: 'The API server stores them as one object: the one applied last silently replaces the other.',
+    fix: 'Give one of them another name or namespace, or check each cluster\'s output separately (one invocation per cluster folder, or --clusters).',
+  },
   // Suppressions
   {
     id: 'GP-SUPPRESS', severity: E, title: 'Every suppression annotation names known rules and gives a reason',
