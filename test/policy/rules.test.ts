@@ -30,6 +30,8 @@ const CASES: Case[] = [
     mutate: (s) => { container(s).livenesProbe = {}; } },
   { rule: 'GP-SCHEMA-UNKNOWN-FIELD', title: 'unknown field in an HTTPRoute', severity: E, object: 'HTTPRoute/shop/orders', path: 'spec.rules[0].backendRefs[0].weigth',
     mutate: (s) => { find(s, 'HTTPRoute').spec.rules[0].backendRefs[0].weigth = 1; } },
+  { rule: 'GP-DUPLICATE', title: 'the same Deployment twice (another apiVersion of the group)', severity: E, object: 'Deployment/shop/orders', path: '',
+    mutate: (s) => [...s, { ...find(s, 'Deployment'), apiVersion: 'apps/v1beta2' }] },
   // Suppression
   { rule: 'GP-SUPPRESS', title: 'no reason', severity: E, object: 'Deployment/shop/orders', path: 'metadata.annotations["policy.cdk8s-go-platform.io/disable"]',
     mutate: (s) => { find(s, 'Deployment').metadata.annotations = { 'policy.cdk8s-go-platform.io/disable': 'GP-PROBES' }; } },
