@@ -1,8 +1,44 @@
 import { IConstruct } from 'constructs';
 import { fail, show } from './errors';
 
+// The distribution reference grammar (github.com/distribution/reference):
+//   reference      := name [ ":" tag ] [ "@" digest ]
+//   name           := [ domain "/" ] path-component [ "/" path-component ]*
+//   domain         := host [ ":" port ]; host := domain-name | "[" IPv6 "]"
+//   domain-name    := component [ "." component ]*, component := [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]
+//   path-component := [a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*
+//   tag            := [\w][\w.-]{0,127}
+// Digests are limited to sha256 (64 lowercase hex digits), the one algorithm
+// registries and the kubelet use.
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/;
+const IPV6 = /^\[[a-fA-F0-9:]+\]$/;
+const PORT = /^[0-9]+$/;
+/** Longest name (registry and path) the grammar allows. */
+const NAME_MAX = 255;
+
+/**
+ * Splits a repository into registry host and path as the container runtimes
+ * do: the first component is a registry when another follows and it contains
+ * a '.' or ':', is `localhost`, or has an uppercase letter.
+ */
+function splitDomain(repository: string): { readonly domain?: string; readonly path: string } {
+  const slash = repository.indexOf('/');
+  const first = repository.slice(0, slash);
+  if (slash < 0 || (!/[.:]/.test(first) && first !== 'localhost' && first.toLowerCase() === first)) {
+    return { path: repository };
+  }
+  return { domain: first, path: repository.slice(slash + 1) };
+}
+
+function isDomain(domain: string): boolean {
+  const colon = domain.startsWith('[') ? domain.indexOf(':', domain.indexOf(']')) : domain.indexOf(':');
+  const host = colon < 0 ? domain : domain.slice(0, colon);
+  const port = colon < 0 ? undefined : domain.slice(colon + 1);
+  return (DOMAIN_NAME.test(host) || IPV6.test(host)) && (port === undefined || PORT.test(port));
+}
 
 /** An image reference split into its parts. @internal */
 export interface ImageReference {
@@ -35,6 +71,17 @@ export function validatePinnedImage(scope: IConstruct | string, prop: string, im
   const ref = parseImage(image);
   if (typeof image !== 'string' || image.trim() !== image || ref.repository === '' || /\s/.test(image)) {
     fail(scope, `${prop} (${show(image)}) is not an image reference`);
+  }
+  const { domain, path } = splitDomain(ref.repository);
+  if (domain !== undefined && !isDomain(domain)) {
+    fail(scope, `${prop} (${show(image)}) has an invalid registry host ${show(domain)}: use a host name or [IPv6] address with an optional :port, e.g. registry.example.com:5000`);
+  }
+  const badComponent = path.split('/').find((c) => !PATH_COMPONENT.test(c));
+  if (badComponent !== undefined) {
+    fail(scope, `${prop} (${show(image)}) has an invalid repository path component ${show(badComponent)}: use lowercase letters and digits, separated by '.', '_', '__' or '-'`);
+  }
+  if (ref.repository.length > NAME_MAX) {
+    fail(scope, `${prop} (${show(image)}) has a repository name of ${ref.repository.length} characters: at most ${NAME_MAX}`);
   }
   if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
     fail(scope, `${prop} (${show(image)}) has an invalid digest: use @sha256: followed by 64 hex digits`);
