@@ -160,6 +160,106 @@ describe('policy rules', () => {
 });
 
 describe('rule details', () => {
+  describe('GP-INGRESS-TLS: a wildcard TLS entry covers exactly one DNS label', () => {
+    const tlsFindings = (host: string, tlsHost = '*.example.com') => {
+      const set = goodSet();
+      const ingress = find(set, 'Ingress');
+      ingress.spec.tls[0].hosts = [tlsHost];
+      ingress.spec.rules[0].host = host;
+      return findingsOf(check(set), 'GP-INGRESS-TLS');
+    };
+
+    test('*.example.com covers orders.example.com (one label)', () => {
+      expect(tlsFindings('orders.example.com')).toEqual([]);
+    });
+
+    test('*.example.com does not cover a.orders.example.com (two labels)', () => {
+      expect(tlsFindings('a.orders.example.com').map((f) => f.message)).toEqual([
+        'Ingress/shop/orders spec.rules[0].host: host "a.orders.example.com" has no TLS entry in spec.tls',
+      ]);
+    });
+
+    test('*.example.com does not cover example.com (no label)', () => {
+      expect(tlsFindings('example.com').map((f) => f.path)).toEqual(['spec.rules[0].host']);
+    });
+
+    test('*.example.com does not cover orders.example.org or orders-example.com', () => {
+      expect(tlsFindings('orders.example.org')).toHaveLength(1);
+      expect(tlsFindings('ordersexample.com')).toHaveLength(1);
+    });
+
+    test('an exact entry covers only its own host', () => {
+      expect(tlsFindings('orders.example.com', 'orders.example.com')).toEqual([]);
+      expect(tlsFindings('users.example.com', 'orders.example.com')).toHaveLength(1);
+    });
+  });
+
+  describe('GP-PDB-BLOCKS-DRAIN with percentages and boundaries', () => {
+    const drainFindings = (spec: Obj) => {
+      const set = goodSet();
+      find(set, 'PodDisruptionBudget').spec = { selector: find(set, 'PodDisruptionBudget').spec.selector, ...spec };
+      return findingsOf(check(set), 'GP-PDB-BLOCKS-DRAIN');
+    };
+
+    test('maxUnavailable "0%" forbids every eviction, as 0 does', () => {
+      expect(drainFindings({ maxUnavailable: '0%' }).map((f) => f.message)).toEqual([
+        'PodDisruptionBudget/shop/orders spec.maxUnavailable: maxUnavailable "0%" forbids every eviction',
+      ]);
+    });
+
+    test('maxUnavailable "1%" and 1 allow evictions', () => {
+      expect(drainFindings({ maxUnavailable: '1%' })).toEqual([]);
+      expect(drainFindings({ maxUnavailable: 1 })).toEqual([]);
+    });
+
+    test('minAvailable "100%" forbids every eviction; "99%" does not', () => {
+      expect(drainFindings({ minAvailable: '100%' }).map((f) => f.message)).toEqual([
+        'PodDisruptionBudget/shop/orders spec.minAvailable: minAvailable "100%" forbids every eviction',
+      ]);
+      expect(drainFindings({ minAvailable: '99%' })).toEqual([]);
+    });
+
+    test('minAvailable one below the replica floor allows an eviction; equal to it does not', () => {
+      expect(drainFindings({ minAvailable: 2 })).toEqual([]);
+      expect(drainFindings({ minAvailable: 3 }).map((f) => f.path)).toEqual(['spec.minAvailable']);
+      expect(drainFindings({ minAvailable: 4 }).map((f) => f.path)).toEqual(['spec.minAvailable']);
+    });
+  });
+
+  describe('GP-PSS-CAPABILITIES: drop ALL is a per-container field', () => {
+    test('a drop on a pod-level securityContext (where Kubernetes has no capabilities) does not satisfy the container', () => {
+      const set = goodSet();
+      delete container(set).securityContext.capabilities;
+      podSpec(set).securityContext.capabilities = { drop: ['ALL'] };
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.message)).toEqual([
+        `Deployment/shop/orders ${C}.securityContext.capabilities.drop: container "orders": capabilities must drop ALL`,
+      ]);
+    });
+
+    test('the main container dropping ALL does not cover an init container', () => {
+      const set = goodSet();
+      const init = JSON.parse(JSON.stringify(container(set)));
+      init.name = 'migrate';
+      delete init.ports;
+      delete init.livenessProbe;
+      delete init.readinessProbe;
+      delete init.startupProbe;
+      init.securityContext.capabilities = { drop: ['NET_RAW'] };
+      podSpec(set).initContainers = [init];
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.path)).toEqual([`${T}.initContainers[0].securityContext.capabilities.drop`]);
+    });
+
+    test('every container is checked, not only the first', () => {
+      const set = goodSet();
+      const second = JSON.parse(JSON.stringify(container(set)));
+      second.name = 'sidecar';
+      second.ports = [{ name: 'admin', containerPort: 9000 }];
+      second.securityContext.capabilities = {};
+      podSpec(set).containers.push(second);
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.path)).toEqual([`${T}.containers[1].securityContext.capabilities.drop`]);
+    });
+  });
+
   test('GP-PSS-CAPABILITIES allows adding NET_BIND_SERVICE only', () => {
     const set = goodSet();
     container(set).securityContext.capabilities.add = ['NET_BIND_SERVICE'];
