@@ -32,6 +32,8 @@ Directories are read recursively for *.yaml and *.yml files.
 Options:
   --json                     print the result as JSON
   --warnings-as-errors       fail on warnings too
+  --strict-references        a referenced Secret that is not in the set (nor made by an
+                             ExternalSecret or SealedSecret in it) is an error, not a warning
   --clusters                 each top-level folder of a directory argument is a
                              cluster of its own (dist/staging, dist/production):
                              references and duplicates are checked per folder
@@ -81,6 +83,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
   let json = false;
   let warningsAsErrors = false;
   let clusters = false;
+  let strictReferences = false;
   const disabled: string[] = [];
   const external: string[] = [];
   const levels: Record<string, PodSecurityLevel> = {};
@@ -102,6 +105,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
       case '--json': json = true; break;
       case '--warnings-as-errors': warningsAsErrors = true; break;
       case '--clusters': clusters = true; break;
+      case '--strict-references': strictReferences = true; break;
       case '--disable': disabled.push(...value().split(',').map((s) => s.trim()).filter((s) => s !== '')); break;
       case '--external': external.push(value()); break;
       case '--pss': {
@@ -132,7 +136,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
 
   const items = readManifests(paths);
   const options: PolicyOptions = {
-    disabledRules: disabled, external, podSecurityLevels: levels, warningsAsErrors,
+    disabledRules: disabled, external, podSecurityLevels: levels, warningsAsErrors, strictReferences,
     ...(defaultLevel ? { defaultPodSecurityLevel: defaultLevel } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
   };

@@ -199,9 +199,14 @@ export const POLICY_RULES: readonly RuleDoc[] = [
   },
   // References
   {
-    id: 'GP-REF-MISSING', severity: E, title: 'Referenced ConfigMaps, Secrets and ServiceAccounts exist in the set or are declared external',
-    reason: 'Pods referencing a missing ConfigMap, Secret or ServiceAccount never start.',
+    id: 'GP-REF-MISSING', severity: E, title: 'Referenced ConfigMaps and ServiceAccounts exist in the set or are declared external',
+    reason: 'Pods referencing a missing ConfigMap or ServiceAccount never start.',
     fix: 'Add the object, mark the reference optional, or declare it external (option `external` or annotation policy.cdk8s-go-platform.io/external).',
+  },
+  {
+    id: 'GP-SECRET-MISSING', severity: W, title: 'Referenced Secrets exist in the set, are created by an ExternalSecret or SealedSecret in the set, or are declared external (an error with strictReferences)',
+    reason: 'Pods referencing a Secret that nobody creates never start; Secrets usually live outside the manifests, so this is a warning unless strictReferences is set.',
+    fix: 'Add an ExternalSecret (target name = the Secret) or SealedSecret of that name, mark the reference optional, or declare the Secret external (option `external` or annotation policy.cdk8s-go-platform.io/external).',
   },
   {
     id: 'GP-SECRET-LITERAL', severity: E, title: 'No Secret with literal values in data or stringData',

@@ -113,6 +113,16 @@ export interface PolicyOptions {
   readonly external?: readonly string[];
 
   /**
+   * Make a Secret that is referenced but neither in the set, nor created by an
+   * `ExternalSecret` (external-secrets.io) or `SealedSecret` (bitnami.com) in
+   * the set, nor declared external an error (`GP-SECRET-MISSING`). Off by
+   * default because platforms usually keep Secrets out of the manifests
+   * (External Secrets Operator, Sealed Secrets, Vault injection); switch it
+   * on when every Secret of the set should be accounted for.
+   * @default false - a missing Secret is a warning
+   */
+  readonly strictReferences?: boolean;
+  /**
    * Treat warnings as errors when deciding whether the gate passes.
    * @default false
    */

@@ -86,14 +86,25 @@ describe('cdk8s-go-platform check', () => {
     const r = run('check', '--json', path.join(dir, 'bad.yaml'));
     const json = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
-    expect(json).toMatchObject({ passed: false, errors: 2, warnings: 0, objects: 11 });
-    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['GP-IMAGE-TAG', 'GP-REF-MISSING']);
+    expect(json).toMatchObject({ passed: false, errors: 1, warnings: 1, objects: 11 });
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['GP-IMAGE-TAG', 'GP-SECRET-MISSING']);
     expect(json.findings[0]).toMatchObject({
       severity: 'error',
       object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'orders' },
       path: 'spec.template.spec.containers[0].image',
       source: { file: path.join(dir, 'bad.yaml'), index: 3 },
     });
+  });
+
+  test('--strict-references makes a Secret nobody creates an error', () => {
+    const file = path.join(dir, 'good', 'a.k8s.yaml');
+    const relaxed = run('check', path.join(dir, 'good'));
+    expect(relaxed.code).toBe(PolicyExitCode.PASSED);
+    expect(relaxed.stdout).toContain('warning GP-SECRET-MISSING');
+    const strict = run('check', '--strict-references', path.join(dir, 'good'));
+    expect(strict.code).toBe(PolicyExitCode.FAILED);
+    expect(strict.stdout).toContain('error   GP-SECRET-MISSING            Deployment/shop/orders spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name: Secret "orders-db" is not in namespace "shop" of the set, no ExternalSecret or SealedSecret there creates it, and it is not declared external');
+    expect(strict.stdout).toContain(file);
   });
 
   test('--disable and --warnings-as-errors', () => {

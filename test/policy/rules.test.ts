@@ -113,7 +113,7 @@ const CASES: Case[] = [
   // References
   { rule: 'GP-REF-MISSING', title: 'missing ConfigMap', severity: E, object: 'Deployment/shop/orders', path: `${C}.envFrom[0].configMapRef.name`,
     mutate: (s) => s.filter((o) => o.kind !== 'ConfigMap') },
-  { rule: 'GP-REF-MISSING', title: 'undeclared Secret', severity: E, object: 'Deployment/shop/orders', path: `${C}.env[0].valueFrom.secretKeyRef.name`,
+  { rule: 'GP-SECRET-MISSING', title: 'undeclared Secret', severity: W, object: 'Deployment/shop/orders', path: `${C}.env[0].valueFrom.secretKeyRef.name`,
     mutate: (s) => { container(s).env[0].valueFrom.secretKeyRef.name = 'orders-db-v2'; } },
   { rule: 'GP-SECRET-LITERAL', title: 'stringData', severity: E, object: 'Secret/shop/orders-db', path: 'stringData',
     mutate: (s) => [...s, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-db', namespace: 'shop' }, stringData: { password: 'hunter2' } }] },
@@ -315,9 +315,74 @@ describe('rule details', () => {
   test('references declared external by annotation pass', () => {
     const set = goodSet();
     find(set, 'Deployment').metadata.annotations = { 'policy.cdk8s-go-platform.io/external': 'Secret/orders-db' };
-    expect(findingsOf(check(set, { external: [] }), 'GP-REF-MISSING')).toEqual([]);
+    expect(findingsOf(check(set, { external: [] }), 'GP-SECRET-MISSING')).toEqual([]);
     delete find(set, 'Deployment').metadata.annotations;
-    expect(findingsOf(check(set, { external: [] }), 'GP-REF-MISSING')).toHaveLength(1);
+    expect(findingsOf(check(set, { external: [] }), 'GP-SECRET-MISSING')).toHaveLength(1);
+  });
+
+  describe('GP-SECRET-MISSING: Secrets kept out of git', () => {
+    const MISSING = `Deployment/shop/orders ${C}.env[0].valueFrom.secretKeyRef.name: Secret "orders-db" is not in namespace "shop" of the set, no ExternalSecret or SealedSecret there creates it, and it is not declared external`;
+    const secretFindings = (extra: Obj[], options: Record<string, unknown> = {}) =>
+      findingsOf(check([...goodSet(), ...extra], { external: [], ...options }), 'GP-SECRET-MISSING');
+    const externalSecret = (name: string, target: Obj = {}, namespace = 'shop', apiVersion = 'external-secrets.io/v1'): Obj => ({
+      apiVersion, kind: 'ExternalSecret', metadata: { name, namespace },
+      spec: {
+        secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        target,
+        data: [{ secretKey: 'url', remoteRef: { key: 'shop/orders-db', property: 'url' } }],
+      },
+    });
+    const sealedSecret = (name: string, namespace = 'shop'): Obj => ({
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name, namespace },
+      spec: { encryptedData: { url: 'AgBy3i4OJSWK+PiTySYZZA==' } },
+    });
+
+    test('is a warning by default and an error with strictReferences', () => {
+      const relaxed = check(goodSet(), { external: [] });
+      expect(findingsOf(relaxed, 'GP-SECRET-MISSING').map((f) => [f.severity, f.message])).toEqual([[W, MISSING]]);
+      expect(relaxed.passed).toBe(true);
+      const strict = check(goodSet(), { external: [], strictReferences: true });
+      expect(findingsOf(strict, 'GP-SECRET-MISSING').map((f) => [f.severity, f.message])).toEqual([[E, MISSING]]);
+      expect(strict.passed).toBe(false);
+    });
+
+    test('an ExternalSecret of the same name (target name defaults to it) satisfies the reference, and passes the schema', () => {
+      const result = check([...goodSet(), externalSecret('orders-db')], { external: [], strictReferences: true });
+      expect(result.findings).toEqual([]);
+    });
+
+    test('an ExternalSecret whose spec.target.name is the Secret satisfies the reference', () => {
+      expect(secretFindings([externalSecret('orders-db-sync', { name: 'orders-db' })], { strictReferences: true })).toEqual([]);
+    });
+
+    test('the v1beta1 ExternalSecret counts too', () => {
+      expect(secretFindings([externalSecret('orders-db', {}, 'shop', 'external-secrets.io/v1beta1')], { strictReferences: true })).toEqual([]);
+    });
+
+    test('an ExternalSecret that targets another name, or lives in another namespace, does not', () => {
+      expect(secretFindings([externalSecret('orders-db', { name: 'orders-db-v2' })])).toHaveLength(1);
+      expect(secretFindings([externalSecret('orders-db', {}, 'billing')])).toHaveLength(1);
+    });
+
+    test('creationPolicy Owner, Orphan and CreateOrMerge create the Secret; Merge and None do not', () => {
+      for (const creationPolicy of ['Owner', 'Orphan', 'CreateOrMerge']) {
+        expect(secretFindings([externalSecret('orders-db', { creationPolicy })])).toEqual([]);
+      }
+      for (const creationPolicy of ['Merge', 'None']) {
+        expect(secretFindings([externalSecret('orders-db', { creationPolicy, deletionPolicy: 'Retain' })]).map((f) => f.message)).toEqual([MISSING]);
+      }
+    });
+
+    test('a SealedSecret of the same name and namespace satisfies the reference, and passes the schema', () => {
+      expect(check([...goodSet(), sealedSecret('orders-db')], { external: [], strictReferences: true }).findings).toEqual([]);
+      expect(secretFindings([sealedSecret('orders-db', 'billing')])).toHaveLength(1);
+      expect(secretFindings([sealedSecret('orders-db-v2')])).toHaveLength(1);
+    });
+
+    test('a ConfigMap or ServiceAccount nobody creates stays an error (GP-REF-MISSING)', () => {
+      const set = goodSet().filter((o) => o.kind !== 'ConfigMap');
+      expect(findingsOf(check(set), 'GP-REF-MISSING').map((f) => f.severity)).toEqual([E]);
+    });
   });
 
   test('an unknown object in the input is a finding, not a crash', () => {
