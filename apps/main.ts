@@ -17,7 +17,7 @@ try {
     try {
       buildPlatform(app, env);
     } catch (e) {
-      throw new Error(`environment ${env.name}: ${e instanceof Error ? e.message : String(e)}; nothing was written`);
+      throw new Error(`environment ${env.name}: ${e instanceof Error ? e.message : String(e)}; nothing was written`, { cause: e });
     }
     return app;
   });

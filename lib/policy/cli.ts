@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { checkSourcedManifests, SourcedManifest } from './check';
 import { checkClusters, clusterFolderOf } from './clusters';
 import { formatFindings, formatSummary } from './format';
+import { parseManifestFile } from './locate';
+import { toSarif } from './sarif';
 import { POLICY_RULES } from './rules';
 import { PodSecurityLevel, PolicyOptions } from './types';
 
@@ -30,7 +31,9 @@ gate: strict schema, Pod Security Standards, reliability and hygiene rules.
 Directories are read recursively for *.yaml and *.yml files.
 
 Options:
-  --json                     print the result as JSON
+  --format <text|json|sarif> output: text (default), the result as JSON, or a
+                             SARIF 2.1.0 log for code-scanning UIs
+  --json                     same as --format json
   --warnings-as-errors       fail on warnings too
   --strict-references        a referenced Secret that is not in the set (nor made by an
                              ExternalSecret or SealedSecret in it) is an error, not a warning
@@ -80,7 +83,7 @@ export function runPolicyCli(argv: readonly string[], io: PolicyCliIo): number {
 }
 
 function check(args: readonly string[], io: PolicyCliIo): number {
-  let json = false;
+  let format: 'text' | 'json' | 'sarif' = 'text';
   let warningsAsErrors = false;
   let clusters = false;
   let strictReferences = false;
@@ -102,7 +105,15 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     };
     switch (arg) {
       case '-h': case '--help': io.stdout(USAGE); return PolicyExitCode.PASSED;
-      case '--json': json = true; break;
+      case '--json': format = 'json'; break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') {
+          throw new UsageError(`--format expects text, json or sarif, got ${JSON.stringify(v)}`);
+        }
+        format = v;
+        break;
+      }
       case '--warnings-as-errors': warningsAsErrors = true; break;
       case '--clusters': clusters = true; break;
       case '--strict-references': strictReferences = true; break;
@@ -143,8 +154,10 @@ function check(args: readonly string[], io: PolicyCliIo): number {
   const result = clusters
     ? checkClusters(items, (i) => clusterOf(paths, i.source?.file ?? ''), options)
     : checkSourcedManifests(items, options);
-  if (json) {
+  if (format === 'json') {
     io.stdout(JSON.stringify({ ...result, objects: items.length }, null, 2) + '\n');
+  } else if (format === 'sarif') {
+    io.stdout(JSON.stringify(toSarif(result), null, 2) + '\n');
   } else {
     if (result.findings.length > 0) {
       io.stdout(formatFindings(result.findings) + '\n\n');
@@ -186,14 +199,11 @@ function readManifests(paths: readonly string[]): SourcedManifest[] {
   }
   const items: SourcedManifest[] = [];
   for (const file of files) {
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    const list = Array.isArray(docs) ? docs : [docs];
-    list.forEach((doc, index) => {
-      if (doc.errors.length > 0) {
-        throw new UsageError(`${file}: document ${index} is not valid YAML: ${doc.errors[0].message}`);
-      }
-      items.push({ manifest: doc.toJS(), source: { file, index } });
-    });
+    try {
+      items.push(...parseManifestFile(file, fs.readFileSync(file, 'utf8')));
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
   }
   return items;
 }

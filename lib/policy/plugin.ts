@@ -1,5 +1,8 @@
+import * as fs from 'fs';
 import { checkSourcedManifests, SourcedManifest } from './check';
 import { checkClusters, clusterFolderOf, commonFolder } from './clusters';
+import { sourceText } from './format';
+import { parseManifestFile } from './locate';
 import { policyRule } from './rules';
 import { Finding, PolicyOptions } from './types';
 
@@ -61,7 +64,8 @@ export class PolicyValidation {
   public async validate(context: PolicyValidationContext): Promise<void> {
     const items: SourcedManifest[] = [];
     for (const file of context.manifests) {
-      context.parseManifest(file).forEach((manifest, index) => items.push({ manifest, source: { file, index } }));
+      // Parsed here rather than with context.parseManifest, to keep positions: findings carry file and line.
+      items.push(...parseManifestFile(file, fs.readFileSync(file, 'utf8')));
     }
     const root = commonFolder(context.manifests);
     const result = this.clusterFolders
@@ -82,7 +86,7 @@ export class PolicyValidation {
         fix: rule?.fix ?? '',
         violatingResources: findings.map((f) => ({
           resourceName: f.object.name,
-          locations: [f.message],
+          locations: f.source?.line === undefined ? [f.message] : [f.message, sourceText(f.source)],
           manifestPath: f.source?.file ?? '',
         })),
       });

@@ -45,6 +45,10 @@ export interface ManifestSource {
   readonly file: string;
   /** The document's position in that file, counting from 0. */
   readonly index: number;
+  /** Line of the offending field (or of the nearest field that exists), counting from 1, when the file was parsed with positions. */
+  readonly line?: number;
+  /** Column of that field, counting from 1. */
+  readonly column?: number;
 }
 
 /** One rule broken by one object at one field. */

@@ -47,7 +47,9 @@ describe('cdk8s-go-platform check', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('error   GP-IMAGE-TAG');
     expect(r.stdout).toContain('Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders:latest" uses the mutable tag "latest"');
-    expect(r.stdout).toContain(`${file}#3 · fix: `);
+    expect(r.stdout).toContain(`${file}:47:11 · fix: `);
+    // line 47, column 11 is the offending field itself
+    expect(fs.readFileSync(file, 'utf8').split('\n')[46].slice(10)).toBe('image: registry.example.com/orders:latest');
     expect(r.stdout).toContain('policy gate failed: 11 objects, 1 error, 0 warnings');
   });
 

@@ -54,7 +54,7 @@ describe('cdk8s validation plugin', () => {
         resourceName: 'orders',
         constructPath: 'app/shop/orders/Deployment',
         manifestPath: file,
-        locations: ['Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders" has no tag: pin a version tag or a digest'],
+        locations: ['Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders" has no tag: pin a version tag or a digest', `${file}:47:11`],
       }],
     }]);
     expect(context.report.toString()).toContain('GP-IMAGE-TAG');
