@@ -56,6 +56,8 @@ describe('image references follow the distribution reference grammar', () => {
     'localhost/orders:1.4.2',
     '[::1]:5000/orders:1.4.2',
     'Registry.Example.com/orders:1.4.2',
+    // an uppercase first component is a registry host, as the container runtimes read it
+    'Registry/orders:1.4.2',
     'shop/orders_v2.api__x---y:1.0',
     'orders:V1.0_rc-1',
     `orders@${digest}`,

@@ -30,6 +30,8 @@ const CASES: Case[] = [
     mutate: (s) => { container(s).livenesProbe = {}; } },
   { rule: 'GP-SCHEMA-UNKNOWN-FIELD', title: 'unknown field in an HTTPRoute', severity: E, object: 'HTTPRoute/shop/orders', path: 'spec.rules[0].backendRefs[0].weigth',
     mutate: (s) => { find(s, 'HTTPRoute').spec.rules[0].backendRefs[0].weigth = 1; } },
+  { rule: 'GP-DUPLICATE', title: 'the same Service twice', severity: E, object: 'Service/shop/orders', path: '',
+    mutate: (s) => [...s, { ...find(s, 'Service') }] },
   { rule: 'GP-DUPLICATE', title: 'the same Deployment twice (another apiVersion of the group)', severity: E, object: 'Deployment/shop/orders', path: '',
     mutate: (s) => [...s, { ...find(s, 'Deployment'), apiVersion: 'apps/v1beta2' }] },
   // Suppression
@@ -160,6 +162,14 @@ describe('policy rules', () => {
 });
 
 describe('rule details', () => {
+  test('GP-DUPLICATE: the same name in another namespace, or of another kind, is not a duplicate', () => {
+    const set = goodSet();
+    const billing = JSON.parse(JSON.stringify(find(set, 'Service')));
+    billing.metadata.namespace = 'billing';
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders', namespace: 'shop' }, data: {} };
+    expect(findingsOf(check([...set, billing, configMap]), 'GP-DUPLICATE')).toEqual([]);
+  });
+
   describe('GP-INGRESS-TLS: a wildcard TLS entry covers exactly one DNS label', () => {
     const tlsFindings = (host: string, tlsHost = '*.example.com') => {
       const set = goodSet();
@@ -181,6 +191,10 @@ describe('rule details', () => {
 
     test('*.example.com does not cover example.com (no label)', () => {
       expect(tlsFindings('example.com').map((f) => f.path)).toEqual(['spec.rules[0].host']);
+    });
+
+    test('*.example.com does not cover a host whose first label is empty (.example.com)', () => {
+      expect(tlsFindings('.example.com').map((f) => f.path)).toEqual(['spec.rules[0].host']);
     });
 
     test('*.example.com does not cover orders.example.org or orders-example.com', () => {
@@ -353,6 +367,10 @@ describe('rule details', () => {
 
     test('an ExternalSecret whose spec.target.name is the Secret satisfies the reference', () => {
       expect(secretFindings([externalSecret('orders-db-sync', { name: 'orders-db' })], { strictReferences: true })).toEqual([]);
+    });
+
+    test('an ExternalSecret of another API group (the retired kubernetes-client.io project) does not', () => {
+      expect(secretFindings([{ ...externalSecret('orders-db'), apiVersion: 'kubernetes-client.io/v1' }])).toHaveLength(1);
     });
 
     test('the v1beta1 ExternalSecret counts too', () => {

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
-import { GoMicroservice, SynthError, synthApp, synthApps } from '../../lib';
+import { EnvValue, Secret } from 'cdk8s-plus-27';
+import { GoMicroservice, PodSecurityLevel, SynthError, synthApp, synthApps } from '../../lib';
 
 // The `fs` module object itself (not the namespace copy an import makes), so
 // a spy on it is what lib/synth calls.
@@ -112,6 +113,44 @@ describe('synthApps is one transaction', () => {
     expect(err.app).toBe(path.join(dist, 'production'));
     expect(err.message).toContain('policy gate failed (1 finding):\n  [orders/orders/Deployment/Resource] GP-PSS-HOST-NAMESPACES Deployment/shop/orders spec.template.spec.hostNetwork: ');
     expect(tree(root)).toEqual(before);
+  });
+
+  test('the policy option is the gate\'s options; false skips the gate', () => {
+    // GIVEN a second app whose orders run with host networking
+    const hostNetwork = (app: App): void => {
+      const orders = app.node.findChild('orders').node.findChild('orders') as GoMicroservice;
+      ApiObject.of(orders.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true));
+    };
+    const apps = (): App[] => {
+      const production = shop(path.join(dist, 'production'), '2.0.0');
+      hostNetwork(production);
+      return [shop(path.join(dist, 'staging'), '2.0.0'), production];
+    };
+
+    // WHEN the namespace is exempted by option, or the gate is off, THEN synth succeeds
+    synthApps(apps(), { warn: () => undefined, policy: { podSecurityLevels: { shop: PodSecurityLevel.PRIVILEGED } } });
+    expect(fs.readFileSync(path.join(dist, 'production', 'orders.k8s.yaml'), 'utf8')).toContain('hostNetwork: true');
+    synthApps(apps(), { warn: () => undefined, policy: false });
+
+    // WHEN the options are the defaults, THEN it fails
+    expect(() => synthApps(apps(), { warn: () => undefined, policy: {} })).toThrow('GP-PSS-HOST-NAMESPACES');
+  });
+
+  test('policy warnings go to warn and do not fail synth', () => {
+    const warnings: string[] = [];
+    const staging = shop(path.join(dist, 'staging'), '2.0.0');
+    const users = staging.node.findChild('users').node.findChild('users') as GoMicroservice;
+    users.deployment.containers[0].env.addVariable('DB', EnvValue.fromSecretValue({ secret: Secret.fromSecretName(staging, 'db', 'users-db'), key: 'url' }));
+    synthApps([staging], { warn: (m) => warnings.push(m) });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`policy warnings in app "${path.join(dist, 'staging')}":\nwarning GP-SECRET-MISSING`);
+  });
+
+  test('two objects with the same name in different namespaces are fine', () => {
+    const app = shop(path.join(dist, 'staging'), '2.0.0');
+    new GoMicroservice(new Chart(app, 'billing', { namespace: 'billing', disableResourceNameHashes: true }), 'orders', { image: 'registry.example.com/orders:2.0.0' });
+    synthApps([app], { warn: () => undefined });
+    expect(fs.readdirSync(path.join(dist, 'staging')).sort()).toEqual(['billing.k8s.yaml', 'orders.k8s.yaml', 'users.k8s.yaml']);
   });
 
   test('a failure late in rendering (a later chart of the second app) leaves the previous output byte-identical', () => {
