@@ -62,33 +62,50 @@ export function parseImage(image: string): ImageReference {
 }
 
 /**
+ * What is wrong with an image reference under the distribution reference
+ * grammar (`is not an image reference`, `has an invalid tag: ...`), or
+ * `undefined` when it is well formed. Says nothing about pinning. Shared by
+ * the constructs' validation and the policy gate (`GP-IMAGE-REFERENCE`).
+ *
+ * @internal
+ */
+export function imageReferenceProblem(image: string): string | undefined {
+  if (typeof image !== 'string' || image.trim() !== image || /\s/.test(image) || parseImage(image).repository === '') {
+    return 'is not an image reference';
+  }
+  const ref = parseImage(image);
+  const { domain, path } = splitDomain(ref.repository);
+  if (domain !== undefined && !isDomain(domain)) {
+    return `has an invalid registry host ${show(domain)}: use a host name or [IPv6] address with an optional :port, e.g. registry.example.com:5000`;
+  }
+  const badComponent = path.split('/').find((c) => !PATH_COMPONENT.test(c));
+  if (badComponent !== undefined) {
+    return `has an invalid repository path component ${show(badComponent)}: use lowercase letters and digits, separated by '.', '_', '__' or '-'`;
+  }
+  if (ref.repository.length > NAME_MAX) {
+    return `has a repository name of ${ref.repository.length} characters: at most ${NAME_MAX}`;
+  }
+  if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
+    return 'has an invalid digest: use @sha256: followed by 64 hex digits';
+  }
+  if (ref.tag !== undefined && !TAG.test(ref.tag)) {
+    return "has an invalid tag: use letters, digits, '_', '.' and '-', at most 128 characters";
+  }
+  return undefined;
+}
+
+/**
  * Requires an image to be pinned: a version tag other than `latest`, or a
  * `sha256` digest. Mutable references make rollouts and rollbacks lie.
  *
  * @internal
  */
 export function validatePinnedImage(scope: IConstruct | string, prop: string, image: string): ImageReference {
+  const problem = imageReferenceProblem(image);
+  if (problem !== undefined) {
+    fail(scope, `${prop} (${show(image)}) ${problem}`);
+  }
   const ref = parseImage(image);
-  if (typeof image !== 'string' || image.trim() !== image || ref.repository === '' || /\s/.test(image)) {
-    fail(scope, `${prop} (${show(image)}) is not an image reference`);
-  }
-  const { domain, path } = splitDomain(ref.repository);
-  if (domain !== undefined && !isDomain(domain)) {
-    fail(scope, `${prop} (${show(image)}) has an invalid registry host ${show(domain)}: use a host name or [IPv6] address with an optional :port, e.g. registry.example.com:5000`);
-  }
-  const badComponent = path.split('/').find((c) => !PATH_COMPONENT.test(c));
-  if (badComponent !== undefined) {
-    fail(scope, `${prop} (${show(image)}) has an invalid repository path component ${show(badComponent)}: use lowercase letters and digits, separated by '.', '_', '__' or '-'`);
-  }
-  if (ref.repository.length > NAME_MAX) {
-    fail(scope, `${prop} (${show(image)}) has a repository name of ${ref.repository.length} characters: at most ${NAME_MAX}`);
-  }
-  if (ref.digest !== undefined && !DIGEST.test(ref.digest)) {
-    fail(scope, `${prop} (${show(image)}) has an invalid digest: use @sha256: followed by 64 hex digits`);
-  }
-  if (ref.tag !== undefined && !TAG.test(ref.tag)) {
-    fail(scope, `${prop} (${show(image)}) has an invalid tag: use letters, digits, '_', '.' and '-', at most 128 characters`);
-  }
   if (ref.tag === undefined && ref.digest === undefined) {
     fail(scope, `${prop} (${show(image)}) has no tag or digest: pin a version tag or a digest`);
   }

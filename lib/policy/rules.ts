@@ -146,6 +146,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     fix: 'Raise the limit or lower the request.',
   },
   {
+    id: 'GP-IMAGE-REFERENCE', severity: E, title: 'Image references follow the distribution reference grammar (lowercase repository path, registry host[:port], tag, sha256 digest)',
+    reason: 'The kubelet rejects a malformed reference (e.g. an uppercase repository) with InvalidImageName: the pod never starts.',
+    fix: 'Write the reference as [registry[:port]/]lowercase/path[:tag][@sha256:<64 hex>], e.g. registry.example.com:5000/shop/orders:1.4.2.',
+  },
+  {
     id: 'GP-IMAGE-TAG', severity: E, title: 'Images are pinned by a version tag or digest (no missing tag, no latest)',
     reason: 'Mutable tags make rollouts and rollbacks run code nobody reviewed.',
     fix: 'Use an immutable version tag (registry/app:1.4.2) or a digest (@sha256:...).',

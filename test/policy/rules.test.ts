@@ -84,6 +84,8 @@ const CASES: Case[] = [
     mutate: (s) => { delete container(s).resources.limits.memory; } },
   { rule: 'GP-RESOURCES-LIMITS', title: 'limit below request', severity: E, object: 'Deployment/shop/orders', path: `${C}.resources.limits.cpu`,
     mutate: (s) => { container(s).resources.limits.cpu = '50m'; } },
+  { rule: 'GP-IMAGE-REFERENCE', title: 'uppercase repository', severity: E, object: 'Deployment/shop/orders', path: `${C}.image`,
+    mutate: (s) => { container(s).image = 'Orders:1.0'; } },
   { rule: 'GP-IMAGE-TAG', title: 'latest', severity: E, object: 'Deployment/shop/orders', path: `${C}.image`,
     mutate: (s) => { container(s).image = 'registry.example.com/orders:latest'; } },
   // Availability
@@ -162,6 +164,17 @@ describe('policy rules', () => {
 });
 
 describe('rule details', () => {
+  test('GP-IMAGE-REFERENCE names what is malformed, with the message the constructs use', () => {
+    const set = goodSet();
+    container(set).image = 'registry.example.com:http/orders:1.0';
+    expect(findingsOf(check(set), 'GP-IMAGE-REFERENCE').map((f) => f.message)).toEqual([
+      `Deployment/shop/orders ${C}.image: image "registry.example.com:http/orders:1.0" has an invalid registry host "registry.example.com:http": use a host name or [IPv6] address with an optional :port, e.g. registry.example.com:5000`,
+    ]);
+    // a malformed reference is not also reported as unpinned
+    container(set).image = 'Orders';
+    expect(check(set).findings.map((f) => f.ruleId).filter((id) => id.startsWith('GP-IMAGE'))).toEqual(['GP-IMAGE-REFERENCE']);
+  });
+
   test('GP-DUPLICATE: the same name in another namespace, or of another kind, is not a duplicate', () => {
     const set = goodSet();
     const billing = JSON.parse(JSON.stringify(find(set, 'Service')));
