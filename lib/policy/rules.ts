@@ -31,6 +31,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     reason: 'The API server stores them as one object: the one applied last silently replaces the other.',
     fix: 'Give one of them another name or namespace, or check each cluster\'s output separately (one invocation per cluster folder, or --clusters).',
   },
+  {
+    id: 'GP-SCHEMA-VERSION', severity: E, title: 'No kind or field newer than the target Kubernetes version',
+    reason: 'A cluster older than the API an object was written for does not serve the kind, and drops or rejects the field (strict field validation), so the feature silently does nothing.',
+    fix: 'Set the target to the version the cluster runs (kubernetesVersion, --kubernetes-version), or remove the kind or field the finding names.',
+  },
   // Suppressions
   {
     id: 'GP-SUPPRESS', severity: E, title: 'Every suppression annotation names known rules and gives a reason',

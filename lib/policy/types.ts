@@ -126,6 +126,14 @@ export interface PolicyOptions {
    * @default false - a missing Secret is a warning
    */
   readonly strictReferences?: boolean;
+
+  /**
+   * The Kubernetes minor the objects are applied to (`'1.27'` ... `'1.34'`):
+   * kinds and fields newer than it are errors (GP-SCHEMA-VERSION).
+   * @default '1.27', or the chart's target for `addPolicyValidation`
+   */
+  readonly kubernetesVersion?: string;
+
   /**
    * Treat warnings as errors when deciding whether the gate passes.
    * @default false

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
+import { kubernetesVersionOf } from '../common/kubernetes-version';
 import { checkSourcedManifests, SourcedManifest } from '../policy/check';
 import { duplicateObjects } from '../policy/checks/duplicates';
 import { toEntry } from '../policy/context';
@@ -18,7 +19,8 @@ export interface SynthOptions {
    * objects before anything is written; an error finding fails synth, a
    * warning is logged. `false` skips the gate (duplicate objects are still an
    * error). Pass the same options as the `PolicyValidation` plugin in
-   * `cdk8s.yaml`, so both agree.
+   * `cdk8s.yaml`, so both agree. The Kubernetes version checked is the app's
+   * target (`setKubernetesVersion`) unless `kubernetesVersion` is given.
    *
    * @default {} - the gate runs with its default options
    */
@@ -287,7 +289,8 @@ function checkDuplicates(out: Rendered): void {
 
 /** Runs the policy gate; errors throw with construct paths, warnings go to `warn`. */
 function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): void {
-  const result = checkSourcedManifests(out.items, options);
+  // At the app's target Kubernetes version (setKubernetesVersion), as addPolicyValidation does, unless the options say otherwise.
+  const result = checkSourcedManifests(out.items, { kubernetesVersion: kubernetesVersionOf(out.app), ...options });
   const line = (f: Finding): string => `${pathOf(out, f.source)}${f.ruleId} ${f.message}`;
   const warnings = result.findings.filter((f) => f.severity === Severity.WARNING);
   if (warnings.length > 0) {
