@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLI=(npx tsx bin/cdk8s-go-platform.ts)
-"${CLI[@]}" check --clusters dist/
+"${CLI[@]}" check --clusters --kubernetes-version 1.34 dist/
 "${CLI[@]}" check --strict-references dist/production
 mkdir -p build
 "${CLI[@]}" check --json dist/production > build/policy.json
