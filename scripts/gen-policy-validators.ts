@@ -67,6 +67,7 @@ const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
   // Secrets kept out of git: the gate accepts an ExternalSecret or SealedSecret as the source of a Secret.
   { pkg: '@kubernetes-models/external-secrets', groups: ['external-secrets.io'] },
   { pkg: '@kubernetes-models/sealed-secrets', groups: ['bitnami.com'] },
+  { pkg: '@kubernetes-models/flux-cd', groups: ['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io'] },
 ];
 
 /**
