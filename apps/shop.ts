@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { GoMicroservice, Probe } from '../lib';
+import { GoMicroservice, KubernetesFeature, Probe, supportsKubernetesFeature, TrafficDistribution } from '../lib';
 import { Environment } from './environments';
 
 /** The shop services of one environment. */
@@ -34,6 +34,9 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
     config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
     secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    // Keep calls to orders in the caller's zone where the cluster supports it.
+    ...(supportsKubernetesFeature(chart, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION)
+      ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),
   });
 
   const payments = new GoMicroservice(chart, 'payments', {

@@ -19,7 +19,7 @@ export type { GoDockerfileProps, GoDockerfileService } from './docker';
 
 // GoMicroservice
 export {
-  GoMicroservice, Probe, ProbeKind, PreStop, PreStopKind, SHUTDOWN_DELAY_ENV, SHUTDOWN_DRAIN_TIMEOUT_ENV,
+  GoMicroservice, Probe, ProbeKind, PreStop, PreStopKind, SHUTDOWN_DELAY_ENV, SHUTDOWN_DRAIN_TIMEOUT_ENV, TrafficDistribution,
 } from './go-microservice';
 export type {
   AllowFromOptions, AutoscalingOptions, DisruptionBudgetOptions, GoMicroserviceProps, GoRuntimeOptions, GoServicePort,
@@ -44,7 +44,7 @@ export type {
 // Policy gate (the jest matcher is `cdk8s-go-platform/jest`, the CLI is the package's bin)
 export {
   DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, POLICY_RULES, PSS_ENFORCE_LABEL, PodSecurityLevel, PolicyValidation, Severity,
-  checkManifests, formatFindings, formatSummary,
+  addPolicyValidation, checkManifests, formatFindings, formatSummary,
 } from './policy';
 export type {
   Finding, Manifest, ManifestSource, ObjectRef, PolicyOptions, PolicyResult, PolicyValidationContext, RuleDoc,
@@ -63,3 +63,11 @@ export type {
 
 // Synthesis
 export { synthApp } from './synth';
+
+// Kubernetes versions
+export {
+  KubernetesVersion, KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_CONTEXT,
+  KubernetesFeature, KubernetesFeatureInfo, KUBERNETES_FEATURES,
+  setKubernetesVersion, kubernetesVersionOf, compareKubernetesVersions, kubernetesFeatureSince,
+  supportsKubernetesFeature, nativeSidecarsAvailable,
+} from './common/kubernetes-version';

@@ -59,7 +59,6 @@ const INTERNAL: Record<string, string> = {
   runPolicyCli: 'CLI plumbing (bin/cdk8s-go-platform)',
   SourcedManifest: 'CLI plumbing (file names of findings)',
   checkSourcedManifests: 'CLI plumbing (file names of findings)',
-  addPolicyValidation: 'wiring of PolicyValidation into an App',
   describeObject: 'rule helper',
   findingsOf: 'rule helper',
   knownKinds: 'schema helper',

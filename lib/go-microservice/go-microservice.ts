@@ -7,10 +7,11 @@ import {
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
+import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
-import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
@@ -93,6 +94,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
     validatePort(this, 'servicePort', this.servicePort);
+    if (props.trafficDistribution !== undefined) {
+      requireKubernetesFeature(this, 'trafficDistribution', props.trafficDistribution, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION);
+    }
     if (settings.grpcPort === this.servicePort || (props.metricsPort !== undefined && settings.metricsPort === this.servicePort)) {
       fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
     }
@@ -147,6 +151,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.node.defaultChild = apiObjectOf(this.deployment);
 
     this.service = this.createService(metadata(settings.name));
+    if (props.trafficDistribution !== undefined) {
+      // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
+      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+    }
 
     if (this.autoscaling) {
       this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);
@@ -373,6 +381,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     const container = '/spec/template/spec/containers/0';
     // cdk8s-plus-27 has no revisionHistoryLimit.
     api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
+    if (preStop.kind === PreStopKind.SLEEP) {
+      // cdk8s-plus-27 has no sleep action (Kubernetes 1.30+).
+      addLateJsonPatch(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
+    }
     // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
     hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
     for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
