@@ -24,3 +24,25 @@ if grep -rl --include='*.d.ts' '@internal' "$pack_dir/package"; then
   exit 1
 fi
 echo "$count .d.ts files, none with @internal"
+
+echo "== packed package: its entry points load and its .d.ts files type-check on their own"
+# Dependencies resolve from the repository's node_modules (the pack directory is inside it);
+# skipLibCheck is off so a declaration naming a stripped or unpacked file fails here.
+cat > "$pack_dir/tsconfig.json" <<'JSON'
+{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "skipLibCheck": false, "module": "commonjs", "moduleResolution": "node",
+    "target": "ES2022", "esModuleInterop": true, "types": ["node"]
+  },
+  "files": ["package/build/lib/index.d.ts", "package/build/lib/local/index.d.ts", "package/build/lib/policy/jest.d.ts"]
+}
+JSON
+npx tsc -p "$pack_dir/tsconfig.json"
+(cd "$pack_dir/package" && node -e "
+for (const entry of ['./build/lib', './build/lib/local', './build/lib/policy/jest.js']) { require(entry); }
+const root = require('./build/lib');
+for (const name of ['GoMicroservice', 'SecureIngress', 'ObservabilityStack', 'GoDockerfile', 'synthApp']) {
+  if (typeof root[name] !== 'function') { console.error('the packed root entry has no ' + name); process.exit(1); }
+}
+console.log('the packed entry points load');
+")
