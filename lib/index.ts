@@ -17,6 +17,18 @@ export type { IPlainService, IPlainWorkloadTarget, PlainWorkloadProps } from './
 export { GoDockerfile, GO_DOCKERFILE_BUILD_ARGS, RuntimeImage, RuntimeImageKind } from './docker';
 export type { GoDockerfileProps, GoDockerfileService } from './docker';
 
+// GoServiceWorkflow (the service's CI workflow)
+export { GoServiceWorkflow, ScanSeverity } from './docker';
+export type {
+  GoServiceWorkflowOptions, GoServiceWorkflowProps, GoWorkflowActions, GoWorkflowService, PlatformRepositoryOptions,
+  RegistryLoginOptions, Workflow, WorkflowActionStep, WorkflowJob, WorkflowPermissions, WorkflowRunStep, WorkflowStep,
+  WorkflowTriggers,
+} from './docker';
+
+// FluxDeployment (GitOps delivery of dist/)
+export { FluxDeployment } from './gitops';
+export type { FluxDeploymentProps, FluxStage } from './gitops';
+
 // GoMicroservice
 export {
   GoMicroservice, Probe, ProbeKind, PreStop, PreStopKind, SHUTDOWN_DELAY_ENV, SHUTDOWN_DRAIN_TIMEOUT_ENV, TrafficDistribution,

@@ -32,6 +32,9 @@ const INTERNAL: Record<string, string> = {
   PROMETHEUS_DEFAULTS: 'defaults table',
   RUNTIME_IMAGE_DEFAULTS: 'defaults table',
   TEMPO_DEFAULTS: 'defaults table',
+  FLUX_DEPLOYMENT_DEFAULTS: 'defaults table',
+  GO_WORKFLOW_DEFAULTS: 'defaults table',
+  GO_WORKFLOW_ACTIONS: 'defaults table (pinned actions; overridden through GoWorkflowActions)',
   GO_DASHBOARD_PANELS: 'the panel list behind goServiceDashboard()',
   // Constructor props of the stack's components: ObservabilityStack creates them from its options.
   AlertmanagerProps: 'component props, built by ObservabilityStack',
@@ -50,6 +53,10 @@ const INTERNAL: Record<string, string> = {
   ruleGroups: 'renderer behind ObservabilityStack.ruleGroups',
   validatePromQL: 'validation helper of the constructs',
   promqlSyntaxError: 'validation helper of the constructs',
+  // Workflow plumbing: GoServiceWorkflow writes and renders its file itself.
+  GENERATED_MARKER: 'workflow plumbing',
+  writeGeneratedFile: 'workflow plumbing',
+  renderWorkflow: 'workflow plumbing',
   // Discriminators of union-like classes: users build these with the static factories.
   CertificateSourceKind: 'discriminator of Certificates',
   GatewayAttachmentKind: 'discriminator of GatewayAttachment',
