@@ -59,7 +59,7 @@ export {
   addPolicyValidation, checkManifests, formatFindings, formatSummary,
 } from './policy';
 export type {
-  Finding, Manifest, ManifestSource, ObjectRef, PolicyOptions, PolicyResult, PolicyValidationContext, RuleDoc,
+  Finding, Manifest, ManifestSource, ObjectRef, PolicyOptions, PolicyResult, PolicyValidationContext, PolicyValidationOptions, RuleDoc,
 } from './policy';
 
 // SecureIngress
@@ -74,7 +74,8 @@ export type {
 } from './secure-ingress';
 
 // Synthesis
-export { synthApp } from './synth';
+export { SynthError, synthApp, synthApps } from './synth';
+export type { SynthOptions } from './synth';
 
 // Kubernetes versions
 export {

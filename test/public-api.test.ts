@@ -17,6 +17,9 @@ const ENTRY_POINTS = ['lib/index.ts', 'lib/local/index.ts', 'lib/policy/jest.ts'
 
 /** Exported by a folder barrel for the library's own use and tests; not part of the package API. */
 const INTERNAL: Record<string, string> = {
+  // Synthesis and gate plumbing.
+  cdk8sInternalsPresent: 'guard of the synthApp fast path, tested against the supported cdk8s range',
+  sourceText: 'finding location formatting used by the CLI and plugin',
   // Defaults tables: each default is documented by `@default` on its prop; a construct's `settings` (or
   // `thresholds`) is the public view of the values in effect.
   ALERTMANAGER_DEFAULTS: 'defaults table',
