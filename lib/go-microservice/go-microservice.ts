@@ -1,17 +1,18 @@
-import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { seconds } from '../common/durations';
-import { contentHash } from '../common/hash';
-import { hardenPodTemplate } from '../common/pod-hardening';
 import { recommendedLabels, selectorLabels } from '../common/labels';
-import { validateDnsLabel, validateEnvName } from '../common/names';
+import { validateDnsLabel } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { EXTERNAL_ANNOTATION } from '../policy/context';
 import { validateIntegerInRange, validatePort } from '../common/validate';
-import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
-import { ProbeKind } from './probe';
-import { PreStopKind } from './shutdown';
+import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService } from './go-service';
+// --- workloads: shared pod template (pod props, files, volumes, extra containers) ---
+import { createGoDeployment } from './go-deployment';
+import { GoPodProps, resolvePod } from './pod-props';
+import { GoPodTemplate } from './pod-template';
+// --- end workloads ---
 
 /** Horizontal pod autoscaling (`autoscaling/v2`). */
 export interface AutoscalingOptions {
@@ -70,7 +71,7 @@ export interface AllowFromOptions {
 }
 
 /** Props of a `GoMicroservice`. */
-export interface GoMicroserviceProps extends GoServiceProps {
+export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
   /**
    * Namespace of every object.
    * @default - the chart's namespace
@@ -155,8 +156,6 @@ const MICROSERVICE_DEFAULTS = {
   component: 'backend',
   servicePort: 80,
   maxUnavailable: 1,
-  revisionHistoryLimit: 5,
-  tmpSizeLimitMi: 64,
 } as const;
 
 /** Resolved autoscaling settings. */
@@ -222,6 +221,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly serviceAccount: kplus.IServiceAccount;
   /** The ConfigMap of plain settings, when `config` is set. */
   public readonly configMap?: kplus.ConfigMap;
+  /** The ConfigMap of configuration files, when `configFiles` is set. */
+  public readonly configFilesMap?: kplus.ConfigMap;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** The PodDisruptionBudget, when two or more pods run. (cdk8s-plus has no PodDisruptionBudget.) */
@@ -230,7 +231,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly networkPolicy: kplus.NetworkPolicy;
 
   private readonly pods: kplus.Pods;
-  private readonly envOwners = new Set<string>();
+  private readonly template: GoPodTemplate;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -279,18 +280,26 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       automountToken: false,
     });
 
-    if (Object.keys(settings.config).length > 0) {
-      this.configMap = new kplus.ConfigMap(this, 'Config', {
-        metadata: metadata(`${settings.name}-config-${contentHash(settings.config)}`),
-        data: settings.config,
-        immutable: true,
-      });
-    }
-
     this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
-    this.deployment = this.createDeployment(props, metadata(settings.name));
+    // --- workloads: the Deployment and pod template shared with GoWorker ---
+    const pod = resolvePod(this, props, settings.name);
+    const { deployment, template } = createGoDeployment(this, settings, pod, {
+      metadata,
+      labels: this.labels,
+      selectorLabels: this.selectorLabels,
+      replicas: this.replicas,
+      floor,
+      serviceAccount: this.serviceAccount,
+      prometheusScrape: props.prometheusScrape ?? true,
+      topologySpread: props.topologySpread ?? true,
+    });
+    this.deployment = deployment;
+    this.template = template;
+    this.configMap = template.configMap;
+    this.configFilesMap = template.filesConfigMap;
     this.container = this.deployment.containers[0];
-    const secrets = [...new Set([...Object.values(settings.secretEnv).map((r) => r.secretName), ...settings.secretEnvFrom])].sort();
+    const secrets = template.secretNames;
+    // --- end workloads ---
     if (secrets.length > 0) {
       // Secrets are only referenced, never created here: declare them external
       // for the policy gate's reference check.
@@ -393,15 +402,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   /**
    * Adds an environment variable to the service container, e.g. for tracing
-   * wiring. Names set twice are rejected.
+   * wiring. Names set twice are rejected. With `downwardApiEnv` on,
+   * `OTEL_RESOURCE_ATTRIBUTES` is completed rather than set: the given
+   * attributes come first and the pod's own fill the keys left open.
    */
   public addEnvironment(name: string, value: kplus.EnvValue): void {
-    validateEnvName(this, 'addEnvironment', name);
-    if (this.envOwners.has(name)) {
-      fail(this, `addEnvironment sets ${show(name)}, which is already set: each environment variable must be set once`);
-    }
-    this.envOwners.add(name);
-    this.container.env.addVariable(name, value);
+    this.template.addEnvironment(name, value);
   }
 
   /** @see INetworkPolicyPeer.toNetworkPolicyPeerConfig() */
@@ -421,128 +427,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   private apiPortNames(): GoServicePortName[] {
     return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];
-  }
-
-  private createDeployment(props: GoMicroserviceProps, metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Deployment {
-    const s = this.settings;
-    const annotations: Record<string, string> = {};
-    if (props.prometheusScrape ?? true) {
-      annotations['prometheus.io/scrape'] = 'true';
-      annotations['prometheus.io/port'] = String(s.metricsPort);
-      annotations['prometheus.io/path'] = s.metricsPath;
-    }
-
-    const deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata,
-      replicas: this.replicas,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(1),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
-      }),
-      minReady: Duration.seconds(0),
-      progressDeadline: Duration.seconds(600),
-      select: false,
-      spread: false,
-      isolate: false,
-      podMetadata: { labels: this.labels, annotations },
-      serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: GO_SERVICE_DEFAULTS.user,
-        group: GO_SERVICE_DEFAULTS.user,
-        fsGroup: GO_SERVICE_DEFAULTS.user,
-      },
-      terminationGracePeriod: Duration.seconds(s.shutdown.terminationGracePeriodSeconds),
-    });
-    deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
-
-    const tmp = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(MICROSERVICE_DEFAULTS.tmpSizeLimitMi) });
-    deployment.addVolume(tmp);
-
-    const envFrom: kplus.EnvFrom[] = [];
-    if (this.configMap) {
-      envFrom.push(kplus.Env.fromConfigMap(this.configMap));
-    }
-    s.secretEnvFrom.forEach((secretName, i) => {
-      envFrom.push(kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `SecretEnvFrom${i}`, secretName)));
-    });
-    const envVariables: Record<string, kplus.EnvValue> = {};
-    for (const [name, value] of Object.entries(s.runtimeEnv)) {
-      envVariables[name] = kplus.EnvValue.fromValue(value);
-    }
-    for (const [name, ref] of Object.entries(s.secretEnv)) {
-      const secret = kplus.Secret.fromSecretName(this, `SecretEnv-${name}`, ref.secretName);
-      envVariables[name] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: ref.optional ?? false });
-    }
-    for (const name of [...Object.keys(s.config), ...Object.keys(envVariables)]) {
-      this.envOwners.add(name);
-    }
-
-    const httpProbe = (p: ResolvedProbe) => p.kind === ProbeKind.HTTP
-      ? kplus.Probe.fromHttpGet(p.path!, {
-        port: p.port,
-        initialDelaySeconds: Duration.seconds(p.initialDelaySeconds),
-        periodSeconds: Duration.seconds(p.periodSeconds),
-        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
-        failureThreshold: p.failureThreshold,
-        successThreshold: p.successThreshold,
-      })
-      : undefined;
-
-    const preStop = s.shutdown.preStop;
-    deployment.addContainer({
-      name: s.name,
-      image: s.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: s.ports.map((p) => ({ name: p.name, number: p.number, protocol: kplus.Protocol.TCP })),
-      envFrom,
-      envVariables,
-      readiness: httpProbe(s.readiness),
-      liveness: httpProbe(s.liveness),
-      startup: httpProbe(s.startup),
-      lifecycle: preStop.kind === PreStopKind.HTTP
-        ? { preStop: kplus.Handler.fromHttpGet(preStop.path!, { port: preStop.port ?? s.httpPort }) }
-        : undefined,
-      // Given to plus so it skips its own defaults and accepts the HPA target;
-      // hardenPodTemplate below writes the final quantities as written.
-      resources: { cpu: { request: cpu(s.requests.cpu), limit: cpu(s.limits.cpu) } },
-      securityContext: {
-        ensureNonRoot: true,
-        user: GO_SERVICE_DEFAULTS.user,
-        group: GO_SERVICE_DEFAULTS.user,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-      },
-      volumeMounts: [{ path: '/tmp', volume: tmp }],
-    });
-
-    const api = apiObjectOf(deployment);
-    const container = '/spec/template/spec/containers/0';
-    // cdk8s-plus-27 has no revisionHistoryLimit.
-    api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
-    // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
-    hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
-    for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
-      if (probe.kind === ProbeKind.GRPC) {
-        // cdk8s-plus-27 has no gRPC probe.
-        api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
-      }
-    }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
-    if ((props.topologySpread ?? true) && floor >= 2) {
-      // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps
-      // a rollout's old and new pods from skewing each other's spread.
-      api.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.selectorLabels },
-        matchLabelKeys: ['pod-template-hash'],
-      }))));
-    }
-    return deployment;
   }
 
   private createService(metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Service {
@@ -572,21 +456,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     });
     return service;
   }
-}
-
-function cpu(quantity: string): kplus.Cpu {
-  return quantity.endsWith('m') ? kplus.Cpu.millis(Number(quantity.slice(0, -1))) : kplus.Cpu.units(Number(quantity));
-}
-
-function grpcProbe(p: ResolvedProbe): k8s.Probe {
-  return {
-    grpc: { port: p.port, service: p.grpcService },
-    initialDelaySeconds: p.initialDelaySeconds,
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
-    successThreshold: p.successThreshold,
-  };
 }
 
 function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {

@@ -1,4 +1,5 @@
 export * from './go-microservice';
 export * from './go-service';
+export * from './pod-props';
 export * from './probe';
 export * from './shutdown';

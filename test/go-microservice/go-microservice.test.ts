@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import {
   GoMicroservice,
   GoMicroserviceProps,
+  PodVolume,
   PreStop,
   Probe,
+  TaintEffect,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { find, findAll, Manifest, shopChart, synth } from '../util';
@@ -408,6 +410,17 @@ describe('GoMicroservice options', () => {
       servicePort: 8000,
       prometheusScrape: true,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'orders-identity'),
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      tolerations: [{ key: 'dedicated', value: 'shop', effect: TaintEffect.NO_SCHEDULE }],
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'pool', operator: 'In', values: ['fast'] }] } }] } },
+      priorityClassName: 'shop-critical',
+      imagePullSecrets: ['registry-credentials'],
+      configFiles: { mountPath: '/etc/orders', files: { 'config.yaml': 'level: warn\n' } },
+      secretFiles: [{ secretName: 'orders-tls', mountPath: '/var/run/secrets/tls' }],
+      volumes: [PodVolume.emptyDir({ name: 'cache', mountPath: '/var/cache/orders' })],
+      initContainers: [{ name: 'wait', image: 'registry.example.com/wait:1.0.0', args: ['db:5432'] }],
+      sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'proxy-health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }],
+      downwardApiEnv: true,
     };
     // WHEN
     new GoMicroservice(chart, 'orders', all);
@@ -428,7 +441,12 @@ describe('GoMicroservice options', () => {
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8086, scheme: 'HTTP' });
     expect(Object.fromEntries(c.env.filter((e: Manifest) => e.value).map((e: Manifest) => [e.name, e.value]))).toEqual({
       GOMEMLIMIT: '1536MiB', GOMAXPROCS: '2', SHUTDOWN_DELAY: '3s', SHUTDOWN_DRAIN_TIMEOUT: '10s',
+      OTEL_RESOURCE_ATTRIBUTES: 'k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE),k8s.node.name=$(NODE_NAME),'
+        + 'k8s.deployment.name=orders-api,k8s.container.name=orders-api,service.version=aaaaaaaaaaaa',
     });
+    expect(d.spec.template.spec.containers.map((x: Manifest) => x.name)).toEqual(['orders-api', 'proxy']);
+    expect(d.spec.template.spec.initContainers.map((x: Manifest) => x.name)).toEqual(['wait']);
+    expect(d.spec.template.spec.priorityClassName).toBe('shop-critical');
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
