@@ -1,7 +1,6 @@
-import { Chart, Duration, JsonPatch } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
-import { seconds } from '../common/durations';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
@@ -12,54 +11,8 @@ import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService 
 import { createGoDeployment } from './go-deployment';
 import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
+import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
 // --- end workloads ---
-
-/** Horizontal pod autoscaling (`autoscaling/v2`). */
-export interface AutoscalingOptions {
-  /**
-   * Fewest pods; also the floor the PodDisruptionBudget is sized against.
-   * @default 2
-   */
-  readonly minReplicas?: number;
-
-  /**
-   * Most pods.
-   * @default 10
-   */
-  readonly maxReplicas?: number;
-
-  /**
-   * Average CPU utilization, as a percentage of the request, to hold.
-   * @default 70
-   */
-  readonly targetCpuUtilizationPercent?: number;
-
-  /**
-   * Average memory utilization, as a percentage of the request, to hold.
-   * @default - no memory target
-   */
-  readonly targetMemoryUtilizationPercent?: number;
-
-  /**
-   * How long recommendations must stay lower before the autoscaler scales
-   * down, so brief dips do not flap the pod count.
-   * @default Duration.minutes(5)
-   */
-  readonly scaleDownStabilization?: Duration;
-}
-
-/**
- * PodDisruptionBudget (`policy/v1`), created when the replica floor is two or
- * more. It never blocks node drains: `maxUnavailable` is at least one and
- * unhealthy pods may always be evicted.
- */
-export interface DisruptionBudgetOptions {
-  /**
-   * Pods that may be down at once during voluntary disruptions.
-   * @default 1
-   */
-  readonly maxUnavailable?: number;
-}
 
 /** Options for `allowFrom`. */
 export interface AllowFromOptions {
@@ -142,35 +95,12 @@ export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
   readonly serviceAccount?: kplus.IServiceAccount;
 }
 
-/** Default of `AutoscalingOptions`. @internal */
-const AUTOSCALING_DEFAULTS = {
-  minReplicas: 2,
-  maxReplicas: 10,
-  targetCpuUtilizationPercent: 70,
-  scaleDownStabilizationSeconds: 300,
-} as const;
-
 /** Default of `GoMicroserviceProps`. @internal */
 const MICROSERVICE_DEFAULTS = {
   replicas: 3,
   component: 'backend',
   servicePort: 80,
-  maxUnavailable: 1,
 } as const;
-
-/** Resolved autoscaling settings. */
-export interface ResolvedAutoscaling {
-  /** Fewest pods. */
-  readonly minReplicas: number;
-  /** Most pods. */
-  readonly maxReplicas: number;
-  /** CPU utilization target, percent. */
-  readonly targetCpuUtilizationPercent: number;
-  /** Memory utilization target, percent, if any. */
-  readonly targetMemoryUtilizationPercent?: number;
-  /** Scale-down stabilization window, seconds. */
-  readonly scaleDownStabilizationSeconds: number;
-}
 
 /**
  * A Go HTTP/gRPC service on Kubernetes with production defaults.
@@ -269,8 +199,6 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
     const floor = this.autoscaling?.minReplicas ?? this.replicas!;
-    const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
-    validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });
 
@@ -309,48 +237,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
     this.service = this.createService(metadata(settings.name));
 
+    // --- workloads: autoscaler and disruption budget shared with GoWorker ---
     if (this.autoscaling) {
-      const a = this.autoscaling;
-      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata: metadata(settings.name),
-        target: this.deployment,
-        minReplicas: a.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics: [
-          kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent)),
-          ...(a.targetMemoryUtilizationPercent !== undefined
-            ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent))]
-            : []),
-        ],
-        scaleUp: {
-          stabilizationWindow: Duration.seconds(0),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [
-            { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) },
-            { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
-        },
-      });
+      this.autoscaler = createAutoscaler(this, this.deployment, metadata(settings.name), this.autoscaling);
     }
-
-    if (floor >= 2) {
-      // cdk8s-plus-27 has no PodDisruptionBudget construct.
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: metadata(settings.name),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
-          selector: { matchLabels: this.selectorLabels },
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
-    } else if (props.disruptionBudget !== undefined) {
-      fail(this, `disruptionBudget is set but the service runs ${floor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
-    }
+    this.disruptionBudget = createDisruptionBudget(this, 'service', floor, props.disruptionBudget, metadata(settings.name), this.selectorLabels);
+    // --- end workloads ---
 
     this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(settings.name),
@@ -456,25 +348,4 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     });
     return service;
   }
-}
-
-function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {
-  const r: ResolvedAutoscaling = {
-    minReplicas: o.minReplicas ?? AUTOSCALING_DEFAULTS.minReplicas,
-    maxReplicas: o.maxReplicas ?? AUTOSCALING_DEFAULTS.maxReplicas,
-    targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
-    targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
-    scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
-  };
-  validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
-  validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
-  if (r.minReplicas > r.maxReplicas) {
-    fail(scope, `autoscaling.minReplicas (${r.minReplicas}) must be <= autoscaling.maxReplicas (${r.maxReplicas})`);
-  }
-  validateIntegerInRange(scope, 'autoscaling.targetCpuUtilizationPercent', r.targetCpuUtilizationPercent, 1, 100);
-  if (r.targetMemoryUtilizationPercent !== undefined) {
-    validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
-  }
-  validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
-  return r;
 }

@@ -2,4 +2,8 @@ export * from './go-microservice';
 export * from './go-service';
 export * from './pod-props';
 export * from './probe';
+export * from './scaling';
 export * from './shutdown';
+export * from './go-worker';
+export * from './go-job';
+export * from './go-cron-job';
