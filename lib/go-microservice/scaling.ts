@@ -130,7 +130,9 @@ export class ScalingMetric {
 
   /** Identity for duplicate detection. @internal */
   public _key(): string {
-    return JSON.stringify([this.kind, this.metric, this.selector ?? {}, this.describedObject ?? {}]);
+    const selector = Object.entries(this.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const object = this.describedObject ? ` of ${this.describedObject.kind}/${this.describedObject.name}` : '';
+    return `${this.kind} ${this.metric}${selector ? `{${selector}}` : ''}${object}`;
   }
 
   /** The `autoscaling/v2` MetricSpec. @internal */
