@@ -111,15 +111,17 @@ export function validateSchedule(scope: Construct, prop: string, schedule: strin
  * @internal
  */
 export function validateTimeZone(scope: Construct, prop: string, timeZone: string): void {
-  let known = false;
+  if (typeof timeZone !== 'string' || !knownTimeZone(timeZone) || !TIME_ZONE_NAME.test(timeZone)) {
+    fail(scope, `${prop} (${show(timeZone)}) is not an IANA time zone name such as "Europe/Berlin" or "Etc/UTC"`);
+  }
+}
+
+function knownTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    known = true;
+    return true;
   } catch {
-    known = false;
-  }
-  if (typeof timeZone !== 'string' || !known || !TIME_ZONE_NAME.test(timeZone)) {
-    fail(scope, `${prop} (${show(timeZone)}) is not an IANA time zone name such as "Europe/Berlin" or "Etc/UTC"`);
+    return false;
   }
 }
 
