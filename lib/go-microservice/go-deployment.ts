@@ -1,6 +1,6 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { apiObjectOf, kplus } from '../common/plus';
+import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { GO_SERVICE_DEFAULTS, GoServiceSettings } from './go-service';
 import { ResolvedPod } from './pod-props';
 import { ChildMetadata, GoPodTemplate } from './pod-template';
@@ -30,6 +30,10 @@ export interface GoDeploymentOptions {
   readonly serviceAccount: kplus.IServiceAccount;
   readonly prometheusScrape: boolean;
   readonly topologySpread: boolean;
+  /** Init containers the library adds before the user's. */
+  readonly extraInitContainers?: k8s.Container[];
+  /** Volumes those init containers need. */
+  readonly extraVolumes?: k8s.Volume[];
 }
 
 /**
@@ -67,7 +71,13 @@ export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: 
   });
   deployment.select(kplus.LabelSelector.of({ labels: o.selectorLabels }));
 
-  const template = new GoPodTemplate(scope, deployment, s, pod, { templatePath: '/spec/template', workloadKind: 'deployment', metadata: o.metadata });
+  const template = new GoPodTemplate(scope, deployment, s, pod, {
+    templatePath: '/spec/template',
+    workloadKind: 'deployment',
+    metadata: o.metadata,
+    extraInitContainers: o.extraInitContainers,
+    extraVolumes: o.extraVolumes,
+  });
 
   const api = apiObjectOf(deployment);
   // cdk8s-plus-27 has no revisionHistoryLimit.

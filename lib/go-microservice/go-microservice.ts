@@ -11,6 +11,7 @@ import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService 
 import { createGoDeployment } from './go-deployment';
 import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
+import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
 import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
 // --- end workloads ---
 
@@ -93,6 +94,15 @@ export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
    * @default - a new ServiceAccount named after the service
    */
   readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
+   * Database migrations: a Job with the service's image, config, secrets and
+   * pod props (sidecars and init containers excepted) that runs before each
+   * rollout and whose failure stops it.
+   * @default - no migrations
+   * @see docs/workloads.md#migrations
+   */
+  readonly migrations?: MigrationOptions;
 }
 
 /** Default of `GoMicroserviceProps`. @internal */
@@ -159,6 +169,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy that admits only allowed peers on the service's ports. */
   public readonly networkPolicy: kplus.NetworkPolicy;
+  /** The migration Job, when `migrations` is set. */
+  public readonly migrations?: GoMigrationJob;
 
   private readonly pods: kplus.Pods;
   private readonly template: GoPodTemplate;
@@ -211,7 +223,14 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
     // --- workloads: the Deployment and pod template shared with GoWorker ---
     const pod = resolvePod(this, props, settings.name);
+    let wait: { container: k8s.Container; volume: k8s.Volume } | undefined;
+    if (props.migrations !== undefined) {
+      this.migrations = this.createMigrations(props, props.migrations);
+      wait = this.waitForMigrations(props.migrations);
+    }
     const { deployment, template } = createGoDeployment(this, settings, pod, {
+      extraInitContainers: wait ? [wait.container] : undefined,
+      extraVolumes: wait ? [wait.volume] : undefined,
       metadata,
       labels: this.labels,
       selectorLabels: this.selectorLabels,
@@ -226,12 +245,16 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.configMap = template.configMap;
     this.configFilesMap = template.filesConfigMap;
     this.container = this.deployment.containers[0];
-    const secrets = template.secretNames;
+    // The wait container's token volume reads the CA every namespace gets.
+    const external = [...template.secretNames.map((n) => `Secret/${n}`), ...(wait ? ['ConfigMap/kube-root-ca.crt'] : [])];
+    if (this.migrations) {
+      this.deployment.node.addDependency(this.migrations.job);
+    }
     // --- end workloads ---
-    if (secrets.length > 0) {
+    if (external.length > 0) {
       // Secrets are only referenced, never created here: declare them external
       // for the policy gate's reference check.
-      this.deployment.metadata.addAnnotation(EXTERNAL_ANNOTATION, secrets.map((n) => `Secret/${n}`).join(' '));
+      this.deployment.metadata.addAnnotation(EXTERNAL_ANNOTATION, external.join(' '));
     }
     this.node.defaultChild = apiObjectOf(this.deployment);
 
@@ -316,6 +339,46 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public toPodSelector(): kplus.IPodSelector {
     return this.pods;
   }
+
+  // --- workloads: migrations ---
+  private createMigrations(props: GoMicroserviceProps, m: MigrationOptions): GoMigrationJob {
+    return new GoMigrationJob(this, 'Migrations', {
+      image: props.image,
+      name: `${this.name}-migrate`,
+      namespace: props.namespace,
+      partOf: props.partOf,
+      config: props.config,
+      secretEnv: props.secretEnv,
+      secretEnvFrom: props.secretEnvFrom,
+      goRuntime: props.goRuntime,
+      resources: m.resources ?? props.resources,
+      command: m.command,
+      args: m.args,
+      backoffLimit: m.backoffLimit,
+      activeDeadline: m.activeDeadline,
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      affinity: props.affinity,
+      priorityClassName: props.priorityClassName,
+      imagePullSecrets: props.imagePullSecrets,
+      configFiles: props.configFiles,
+      secretFiles: props.secretFiles,
+      volumes: props.volumes,
+      downwardApiEnv: props.downwardApiEnv,
+      ordering: m.ordering ?? MigrationOrdering.WAIT_FOR_JOB,
+    });
+  }
+
+  private waitForMigrations(m: MigrationOptions): { container: k8s.Container; volume: k8s.Volume } | undefined {
+    if (this.migrations!.ordering !== MigrationOrdering.WAIT_FOR_JOB) {
+      if (m.waitImage !== undefined) {
+        fail(this, `migrations.waitImage (${show(m.waitImage)}) is only used with MigrationOrdering.WAIT_FOR_JOB: remove it`);
+      }
+      return undefined;
+    }
+    return this.migrations!._waitFor(this, this.serviceAccount, m.waitImage ?? MIGRATION_DEFAULTS.waitImage, 'migrations.waitImage');
+  }
+  // --- end workloads ---
 
   private apiPortNames(): GoServicePortName[] {
     return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];

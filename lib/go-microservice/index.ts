@@ -7,3 +7,4 @@ export * from './shutdown';
 export * from './go-worker';
 export * from './go-job';
 export * from './go-cron-job';
+export * from './go-migration-job';

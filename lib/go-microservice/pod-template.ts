@@ -35,6 +35,10 @@ export interface GoPodTemplateOptions {
   readonly command?: string[];
   /** Main container arguments (jobs). */
   readonly args?: string[];
+  /** Init containers the library adds before the user's (e.g. waiting for a migration). */
+  readonly extraInitContainers?: k8s.Container[];
+  /** Volumes those init containers need. */
+  readonly extraVolumes?: k8s.Volume[];
 }
 
 /**
@@ -168,7 +172,7 @@ export class GoPodTemplate {
     // priorityClassName, several pull secrets or verbatim affinity. Patch
     // values are in the typed k8s.* shape: the object's toJson converts the
     // patched whole (Quantity, IntOrString) afterwards.
-    const volumes: k8s.Volume[] = [];
+    const volumes: k8s.Volume[] = [...(options.extraVolumes ?? [])];
     const mounts: k8s.VolumeMount[] = [];
     if (pod.configFiles !== undefined) {
       volumes.push({ name: CONFIG_FILES_VOLUME, configMap: { name: this.filesConfigMap!.name, defaultMode: POD_DEFAULTS.configFileMode } });
@@ -211,8 +215,9 @@ export class GoPodTemplate {
       api.addJsonPatch(JsonPatch.add(`${main}/volumeMounts/-`, mount));
     }
 
-    if (pod.initContainers.length > 0) {
-      api.addJsonPatch(JsonPatch.add(`${spec}/initContainers`, pod.initContainers.map(extraContainer)));
+    const initContainers = [...(options.extraInitContainers ?? []), ...pod.initContainers.map(extraContainer)];
+    if (initContainers.length > 0) {
+      api.addJsonPatch(JsonPatch.add(`${spec}/initContainers`, initContainers));
     }
     for (const c of pod.sidecars) {
       // Regular containers: at Kubernetes 1.27 a sidecar cannot outlive the

@@ -421,6 +421,7 @@ describe('GoMicroservice options', () => {
       initContainers: [{ name: 'wait', image: 'registry.example.com/wait:1.0.0', args: ['db:5432'] }],
       sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'proxy-health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }],
       downwardApiEnv: true,
+      migrations: { command: ['/orders', 'migrate', 'up'] },
     };
     // WHEN
     new GoMicroservice(chart, 'orders', all);
@@ -445,7 +446,7 @@ describe('GoMicroservice options', () => {
         + 'k8s.deployment.name=orders-api,k8s.container.name=orders-api,service.version=aaaaaaaaaaaa',
     });
     expect(d.spec.template.spec.containers.map((x: Manifest) => x.name)).toEqual(['orders-api', 'proxy']);
-    expect(d.spec.template.spec.initContainers.map((x: Manifest) => x.name)).toEqual(['wait']);
+    expect(d.spec.template.spec.initContainers.map((x: Manifest) => x.name)).toEqual(['wait-for-migration', 'wait']);
     expect(d.spec.template.spec.priorityClassName).toBe('shop-critical');
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
