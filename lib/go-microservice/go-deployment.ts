@@ -1,5 +1,6 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { prometheusScrapeAnnotations } from '../common/annotations';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { GO_SERVICE_DEFAULTS, GoServiceSettings } from './go-service';
 import { ResolvedPod } from './pod-props';
@@ -46,9 +47,7 @@ export interface GoDeploymentOptions {
 export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: ResolvedPod, o: GoDeploymentOptions): { deployment: kplus.Deployment; template: GoPodTemplate } {
   const annotations: Record<string, string> = {};
   if (o.prometheusScrape) {
-    annotations['prometheus.io/scrape'] = 'true';
-    annotations['prometheus.io/port'] = String(s.metricsPort);
-    annotations['prometheus.io/path'] = s.metricsPath;
+    Object.assign(annotations, prometheusScrapeAnnotations(s.metricsPort, s.metricsPath));
   }
 
   const deployment = new kplus.Deployment(scope, 'Deployment', {

@@ -5,7 +5,7 @@ import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { kplus } from '../common/plus';
 import { validateIntegerInRange } from '../common/validate';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { GO_POD_SECURITY_CONTEXT } from './go-deployment';
 import { GoServiceProps, GoServiceSettings, resolveGoService } from './go-service';
 import { GoPodProps, ResolvedPod, resolvePod } from './pod-props';

@@ -1,11 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AdmitOptions, IMonitorableWorkload, INetworkPeer, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource } from '../common/contracts';
 import { fail, show } from '../common/errors';
+import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange } from '../common/validate';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { createGoDeployment } from './go-deployment';
 import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService } from './go-service';
 import { GoPodProps, resolvePod } from './pod-props';
@@ -106,7 +108,7 @@ const WORKER_DEFAULTS = {
  *   secretEnv: { KAFKA_PASSWORD: { secretName: 'kafka-user', key: 'password' } },
  * });
  */
-export class GoWorker extends Construct implements kplus.INetworkPolicyPeer {
+export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INetworkPeer, IMonitorableWorkload {
   /** The validated description with every default filled in (`httpPort` is the metrics port). */
   public readonly settings: GoServiceSettings;
   /** `metadata.name` of every object. */
@@ -214,24 +216,46 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer {
   }
 
   /**
-   * Admits traffic from `peer` to the worker's `metrics` port, or to the
-   * named `ports` (`metrics`, `health`).
+   * Admits traffic from `peer` (a workload, `NetworkPeer.pods`/`namespace`/
+   * `ipBlock`) to the worker's `metrics` port, or to the named `ports`
+   * (`metrics`, `health`).
    */
-  public allowFrom(peer: kplus.INetworkPolicyPeer, options: { readonly ports?: GoServicePortName[] } = {}): void {
-    const names = options.ports ?? ['metrics'];
+  public allowFrom(peer: NetworkPeerSource, options: AdmitOptions = {}): void {
+    const names = (options.ports ?? ['metrics']) as GoServicePortName[];
     if (names.length === 0) {
       fail(this, 'allowFrom ports ([]) is empty: name at least one of metrics, health');
     }
     const numbers = names.map((n) => this.portNumber(n, 'allowFrom ports'));
-    this.networkPolicy.addIngressRule(peer, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
+    const resolved = resolveNetworkPeer(this, 'allowFrom peer', peer);
+    if (peer === this || selectsSamePods(resolved.config, this.selectorLabels, this.namespace)) {
+      fail(this, `allowFrom peer (${show(this.node.path)}) is this worker itself: allowFrom admits other workloads, not the worker's own pods`);
+    }
+    this.networkPolicy.addIngressRule(resolved.plus, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
   }
 
   /** Admits every pod of `namespace` (a monitoring stack's) to the `metrics` port, or the named `ports`. */
-  public allowFromNamespace(namespace: string, options: { readonly ports?: GoServicePortName[] } = {}): void {
+  public allowFromNamespace(namespace: string, options: AdmitOptions = {}): void {
     validateDnsLabel(this, 'allowFromNamespace namespace', namespace);
-    const id = `AllowNamespace-${namespace}`;
-    const peer = (this.node.tryFindChild(id) as kplus.Namespaces | undefined) ?? kplus.Namespaces.select(this, id, { names: [namespace] });
-    this.allowFrom(peer, options);
+    this.allowFrom(NetworkPeer.namespace(namespace), options);
+  }
+
+  /**
+   * A worker has no Service: these are its pods' labels, for scrapers that
+   * select by them. (A ServiceMonitor finds no Service to follow; scrape a
+   * worker by its pods' `prometheus.io/*` annotations or a PodMonitor.)
+   */
+  public get serviceSelectorLabels(): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Where Prometheus scrapes the worker: the `metrics` container port. */
+  public get metricsEndpoint(): MetricsEndpoint {
+    return { servicePortName: 'metrics', port: this.settings.metricsPort, path: this.settings.metricsPath };
+  }
+
+  /** @see INetworkPeer.toNetworkPeerConfig() */
+  public toNetworkPeerConfig(): NetworkPeerConfig {
+    return { pods: { labels: { ...this.selectorLabels }, namespace: this.namespace } };
   }
 
   /** Container port number of a named port (`metrics`, `health`). */

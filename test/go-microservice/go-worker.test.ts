@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
-import { GoMicroservice, GoWorker, GoWorkerProps, MetricTargetType, PodVolume, Probe, ScalingMetric } from '../../lib';
-import { kplus } from '../../lib/common/plus';
+import { GoMicroservice, GoWorker, GoWorkerProps, MetricTargetType, NetworkPeer, PodVolume, Probe, ScalingMetric } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, findAll, Manifest, shopChart, synth } from '../util';
 
@@ -55,7 +54,7 @@ describe('GoWorker', () => {
 
   test('a health port takes the probes; allowFrom admits the metrics port by default', () => {
     const out = render({ metricsPort: 9102, healthPort: 8086 }, (w) => {
-      w.allowFrom(kplus.Pods.select(w, 'Prometheus', { labels: { app: 'prometheus' } }));
+      w.allowFrom(NetworkPeer.pods({ app: 'prometheus' }, 'monitoring'));
       w.allowFromNamespace('monitoring', { ports: ['metrics', 'health'] });
     });
     const c = find(out, 'Deployment', 'order-events').spec.template.spec.containers[0];
@@ -139,12 +138,17 @@ describe('GoWorker validation', () => {
   });
 
   test('throws when allowFrom names a port the worker lacks', () => {
-    expectExactError(() => render({}, (w) => w.allowFrom(kplus.Pods.all(w, 'All'), { ports: ['http'] })),
+    expectExactError(() => render({}, (w) => w.allowFrom(NetworkPeer.namespace('monitoring'), { ports: ['http'] })),
       `${P} allowFrom ports names "http", which this worker does not expose: use one of metrics`);
   });
 
+  test('throws when allowFrom admits the worker itself', () => {
+    expectExactError(() => render({}, (w) => w.allowFrom(w)),
+      `${P} allowFrom peer ("test/order-events") is this worker itself: allowFrom admits other workloads, not the worker's own pods`);
+  });
+
   test('throws when allowFrom gets no ports', () => {
-    expectExactError(() => render({}, (w) => w.allowFrom(kplus.Pods.all(w, 'All'), { ports: [] })),
+    expectExactError(() => render({}, (w) => w.allowFrom(NetworkPeer.namespace('monitoring'), { ports: [] })),
       `${P} allowFrom ports ([]) is empty: name at least one of metrics, health`);
   });
 
