@@ -16,6 +16,8 @@ import { createGoDeployment } from './go-deployment';
 import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
 import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
+import { ScaledObject } from '../../imports/keda.sh';
+import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
 import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
 // --- end workloads ---
 
@@ -66,6 +68,13 @@ export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
    * @default - no autoscaler; the Deployment runs `replicas` pods
    */
   readonly autoscaling?: AutoscalingOptions;
+
+  /**
+   * Event-driven autoscaling with a KEDA ScaledObject (Kafka consumer lag, a
+   * Prometheus query, ...) instead of `autoscaling`; needs KEDA in the cluster.
+   * @default - no ScaledObject
+   */
+  readonly keda?: KedaScalingOptions;
 
   /**
    * PodDisruptionBudget sizing, used when the replica floor is two or more.
@@ -169,6 +178,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly configFilesMap?: kplus.ConfigMap;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** KEDA settings, when `keda` is set. */
+  public readonly keda?: ResolvedKedaScaling;
+  /** The KEDA ScaledObject, when `keda` is set. */
+  public readonly scaledObject?: ScaledObject;
   /** The PodDisruptionBudget, when two or more pods run. (cdk8s-plus has no PodDisruptionBudget.) */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy that admits only allowed peers on the service's ports. */
@@ -210,11 +223,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (this.autoscaling && props.replicas !== undefined) {
       fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
     }
-    this.replicas = this.autoscaling ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
+    this.keda = props.keda ? resolveKedaScaling(this, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
+    this.replicas = this.autoscaling || this.keda ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    const floor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
 
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });
 
@@ -267,6 +281,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     // --- workloads: autoscaler and disruption budget shared with GoWorker ---
     if (this.autoscaling) {
       this.autoscaler = createAutoscaler(this, this.deployment, metadata(settings.name), this.autoscaling);
+    }
+    if (this.keda) {
+      this.scaledObject = createScaledObject(this, this.deployment, metadata(settings.name), this.keda);
     }
     this.disruptionBudget = createDisruptionBudget(this, 'service', floor, props.disruptionBudget, metadata(settings.name), this.selectorLabels);
     // --- end workloads ---

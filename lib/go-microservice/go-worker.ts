@@ -12,6 +12,8 @@ import { createGoDeployment } from './go-deployment';
 import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService } from './go-service';
 import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
+import { ScaledObject } from '../../imports/keda.sh';
+import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
 import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
 
 /** Props of a `GoWorker`. */
@@ -58,6 +60,13 @@ export interface GoWorkerProps extends Omit<GoServiceProps, 'httpPort' | 'grpcPo
    * @default - no autoscaler; the Deployment runs `replicas` pods
    */
   readonly autoscaling?: AutoscalingOptions;
+
+  /**
+   * Event-driven autoscaling with a KEDA ScaledObject (Kafka consumer lag, a
+   * Prometheus query, ...) instead of `autoscaling`; needs KEDA in the cluster.
+   * @default - no ScaledObject
+   */
+  readonly keda?: KedaScalingOptions;
 
   /**
    * PodDisruptionBudget sizing, used when the replica floor is two or more.
@@ -136,6 +145,10 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
   public readonly configFilesMap?: kplus.ConfigMap;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** KEDA settings, when `keda` is set. */
+  public readonly keda?: ResolvedKedaScaling;
+  /** The KEDA ScaledObject, when `keda` is set. */
+  public readonly scaledObject?: ScaledObject;
   /** The PodDisruptionBudget, when two or more pods run. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy: all ingress denied but what `allowFrom` admits. */
@@ -169,11 +182,12 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
     if (this.autoscaling && props.replicas !== undefined) {
       fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
     }
-    this.replicas = this.autoscaling ? undefined : props.replicas ?? WORKER_DEFAULTS.replicas;
+    this.keda = props.keda ? resolveKedaScaling(this, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
+    this.replicas = this.autoscaling || this.keda ? undefined : props.replicas ?? WORKER_DEFAULTS.replicas;
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    const floor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
     const pod = resolvePod(this, props, settings.name);
 
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });
@@ -205,6 +219,9 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
 
     if (this.autoscaling) {
       this.autoscaler = createAutoscaler(this, deployment, metadata(settings.name), this.autoscaling);
+    }
+    if (this.keda) {
+      this.scaledObject = createScaledObject(this, this.deployment, metadata(settings.name), this.keda);
     }
     this.disruptionBudget = createDisruptionBudget(this, 'worker', floor, props.disruptionBudget, metadata(settings.name), this.selectorLabels);
 

