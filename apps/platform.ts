@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { GoMicroservice, Probe } from '../lib';
+import { GoCronJob, GoMicroservice, GoWorker, KedaTrigger, Probe } from '../lib';
 import { Environment } from './environments';
 import { buildIngress } from './ingress';
 import { buildObservability } from './observability';
@@ -9,6 +9,10 @@ export interface ShopServices {
   readonly users: GoMicroservice;
   readonly orders: GoMicroservice;
   readonly payments: GoMicroservice;
+  /** Consumes order events from Kafka; KEDA scales it on consumer lag. */
+  readonly orderEvents: GoWorker;
+  /** The nightly orders report. */
+  readonly ordersReport: GoCronJob;
 }
 
 /**
@@ -36,6 +40,8 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
     config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
     secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    // Schema migrations run as a Job before each rollout; new pods wait for it.
+    migrations: { command: ['/orders', 'migrate', 'up'] },
   });
 
   const payments = new GoMicroservice(chart, 'payments', {
@@ -49,10 +55,42 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     shutdown: { delay: Duration.seconds(10), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(45) },
   });
 
+  const orderEvents = new GoWorker(chart, 'order-events', {
+    ...common,
+    image: `registry.example.com/shop/orders:${env.release.orders}`,
+    command: ['/orders', 'consume-events'],
+    config: { LOG_LEVEL: env.logLevel, KAFKA_BROKERS: env.orderEvents.bootstrapServers.join(','), KAFKA_TOPIC: 'shop.orders.v1', KAFKA_GROUP: 'order-events' },
+    secretEnv: {
+      DATABASE_URL: { secretName: 'orders-db', key: 'url' },
+      KAFKA_PASSWORD: { secretName: 'order-events-kafka', key: 'password' },
+    },
+    keda: {
+      minReplicas: 1,
+      maxReplicas: env.orderEvents.maxReplicas,
+      triggers: [KedaTrigger.kafkaConsumerLag({
+        bootstrapServers: env.orderEvents.bootstrapServers,
+        consumerGroup: 'order-events',
+        topic: 'shop.orders.v1',
+        lagThreshold: 50,
+        authentication: { name: 'order-events-kafka' },
+      })],
+    },
+  });
+
+  const ordersReport = new GoCronJob(chart, 'orders-report', {
+    ...common,
+    image: `registry.example.com/shop/orders:${env.release.orders}`,
+    command: ['/orders', 'report', '--yesterday'],
+    schedule: '30 2 * * *',
+    timeZone: 'Europe/Berlin',
+    config: { LOG_LEVEL: env.logLevel, REPORT_BUCKET: `shop-${env.name}-reports` },
+    secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+  });
+
   orders.allowFrom(users);
   payments.allowFrom(orders, { ports: ['grpc'] });
 
-  return { users, orders, payments };
+  return { users, orders, payments, orderEvents, ordersReport };
 }
 
 /** Builds the whole example platform of one environment into `app`. */

@@ -31,6 +31,10 @@ export interface GoDeploymentOptions {
   readonly serviceAccount: kplus.IServiceAccount;
   readonly prometheusScrape: boolean;
   readonly topologySpread: boolean;
+  /** Main container entrypoint (a worker's subcommand). */
+  readonly command?: string[];
+  /** Main container arguments. */
+  readonly args?: string[];
   /** Init containers the library adds before the user's. */
   readonly extraInitContainers?: k8s.Container[];
   /** Volumes those init containers need. */
@@ -74,6 +78,8 @@ export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: 
     templatePath: '/spec/template',
     workloadKind: 'deployment',
     metadata: o.metadata,
+    command: o.command,
+    args: o.args,
     extraInitContainers: o.extraInitContainers,
     extraVolumes: o.extraVolumes,
   });

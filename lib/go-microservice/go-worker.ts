@@ -26,6 +26,18 @@ export interface GoWorkerProps extends Omit<GoServiceProps, 'httpPort' | 'grpcPo
   readonly metricsPort?: number;
 
   /**
+   * Entrypoint of the container, e.g. a consumer subcommand of the service's image.
+   * @default - the image's
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments of the container.
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
    * Namespace of every object.
    * @default - the chart's namespace
    */
@@ -205,6 +217,8 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
       serviceAccount: this.serviceAccount,
       prometheusScrape: props.prometheusScrape ?? true,
       topologySpread: props.topologySpread ?? true,
+      command: props.command,
+      args: props.args,
     });
     this.deployment = deployment;
     this.template = template;
