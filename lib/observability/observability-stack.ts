@@ -13,7 +13,7 @@ import {
 import { Alertmanager, AlertmanagerOptions } from './alertmanager';
 import { clusterScoped, componentPeer, rejectInMode, StackContext } from './component';
 import { goServiceDashboard, GoServiceDashboardOptions } from './dashboard';
-import { Grafana, GrafanaOptions } from './grafana';
+import { Grafana, GrafanaExposeOptions, GrafanaOptions, IGrafanaIngress } from './grafana';
 import { KubeStateMetrics, KubeStateMetricsOptions } from './kube-state-metrics';
 import { LogAgent, LogAgentOptions } from './log-agent';
 import { Loki, LokiOptions } from './loki';
@@ -259,14 +259,14 @@ export class ObservabilityStack extends Construct {
         name: logNamespace,
         labels: {
           ...labels(logNamespace, 'namespace'),
-          // The log agent reads node log files through a hostPath volume as user 0,
+          // The log agent reads node log files and keeps its offsets through hostPath volumes as user 0,
           // which only the privileged profile admits; audit reports it against restricted.
           [`${PSS}/enforce`]: 'privileged',
           [`${PSS}/audit`]: 'restricted',
         },
         annotations: {
           [POD_SECURITY_EXCEPTION_ANNOTATION]:
-            'Only the node log agent runs here: it mounts /var/log/pods read-only (hostPath) as user 0 with all capabilities dropped.',
+            'Only the node log agent runs here: it mounts /var/log/pods read-only and its offsets directory (hostPath) as user 0 with all capabilities dropped.',
         },
       },
     });
@@ -279,7 +279,7 @@ export class ObservabilityStack extends Construct {
       ...props.prometheus,
       context,
       ruleGroups: this.ruleGroups,
-      alertmanager: this.alertmanager.address,
+      alertmanager: this.alertmanager.prometheusTarget,
       kubeStateMetrics: this.kubeStateMetrics.address,
     });
     this.tempo = new Tempo(this, 'Tempo', { ...props.tempo, context });
@@ -379,6 +379,19 @@ export class ObservabilityStack extends Construct {
       this.collector!.allowFrom(service);
     }
     this.monitored.set(key, serviceMonitor);
+  }
+
+  /**
+   * Serves the stack's Grafana at `https://<host>/` through `ingress` (a
+   * `SecureIngress` in the stack's namespace) with basic or OIDC sign-in,
+   * credentials read from Secrets. Self-contained mode only: in operator
+   * mode Grafana belongs to kube-prometheus-stack.
+   */
+  public exposeGrafana(ingress: IGrafanaIngress, options: GrafanaExposeOptions): void {
+    if (this.grafana === undefined) {
+      fail(this, `exposeGrafana (${show(options.host)}) only applies to the self-contained stack: in operator mode Grafana belongs to kube-prometheus-stack`);
+    }
+    this.grafana.expose(ingress, options);
   }
 
   /** The ServiceMonitor of a monitored service (operator mode), by `namespace/name`. */
