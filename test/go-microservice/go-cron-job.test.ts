@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ConcurrencyPolicy, GoCronJob, GoCronJobProps, PodVolume } from '../../lib';
+import { ConcurrencyPolicy, GoCronJob, GoCronJobProps, PodVolume, TolerationOperator } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, Manifest, shopChart, synth } from '../util';
@@ -97,6 +97,63 @@ describe('GoCronJob', () => {
     const env = find(out, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'REPORT_FORMAT', value: 'csv' });
   });
+});
+
+test('GoCronJob: every prop at once', () => {
+  // GIVEN every prop (a new prop fails to compile here until covered)
+  const chart = shopChart();
+  const all: Required<GoCronJobProps> = {
+    image: IMAGE,
+    name: 'report',
+    schedule: '0 3 * * 1',
+    timeZone: 'America/New_York',
+    concurrencyPolicy: ConcurrencyPolicy.ALLOW,
+    successfulJobsHistoryLimit: 2,
+    failedJobsHistoryLimit: 4,
+    startingDeadline: Duration.minutes(2),
+    suspend: false,
+    command: ['/orders', 'report'],
+    args: ['--weekly'],
+    namespace: 'commerce',
+    instance: 'report-eu',
+    component: 'report',
+    partOf: 'shop',
+    serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'reporter'),
+    backoffLimit: 1,
+    activeDeadline: Duration.minutes(30),
+    terminationGracePeriod: Duration.seconds(10),
+    resources: { limits: { memory: '2Gi' } },
+    config: { FORMAT: 'csv' },
+    secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    secretEnvFrom: ['report-extra'],
+    goRuntime: { setMaxProcs: false },
+    nodeSelector: { pool: 'batch' },
+    tolerations: [{ key: 'batch', operator: TolerationOperator.EXISTS }],
+    affinity: {},
+    priorityClassName: 'batch-low',
+    imagePullSecrets: ['registry'],
+    configFiles: { mountPath: '/etc/report', files: { 'report.yaml': 'columns: [id]\n' } },
+    secretFiles: [{ secretName: 'bucket-key', mountPath: '/var/run/secrets/bucket' }],
+    volumes: [PodVolume.ephemeral({ name: 'scratch', mountPath: '/scratch', storage: '5Gi' })],
+    initContainers: [{ name: 'fetch', image: 'registry.example.com/fetch:1.0.0' }],
+    sidecars: [],
+    downwardApiEnv: true,
+  };
+  // WHEN
+  new GoCronJob(chart, 'orders-report', all);
+  const out = synth(chart);
+  // THEN
+  const cron = find(out, 'CronJob', 'report');
+  const pod = cron.spec.jobTemplate.spec.template.spec;
+  expect(cron.metadata.namespace).toBe('commerce');
+  expect(cron.spec).toMatchObject({ schedule: '0 3 * * 1', timeZone: 'America/New_York', concurrencyPolicy: 'Allow', successfulJobsHistoryLimit: 2, failedJobsHistoryLimit: 4, startingDeadlineSeconds: 120 });
+  expect(cron.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 1800 });
+  expect(pod.terminationGracePeriodSeconds).toBe(10);
+  expect(pod.serviceAccountName).toBe('reporter');
+  expect(pod.initContainers.map((c: Manifest) => c.name)).toEqual(['fetch']);
+  expect(pod.containers[0].env.map((e: Manifest) => e.name)).not.toContain('GOMAXPROCS');
+  expect(cron.metadata.annotations['policy.cdk8s-go-platform.io/external']).toBe('Secret/bucket-key Secret/orders-db Secret/report-extra');
+  expect(out).toMatchSnapshot();
 });
 
 describe('GoCronJob validation', () => {

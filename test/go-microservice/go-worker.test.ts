@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { kplus } from '../../lib/common/plus';
 import { GoMicroservice, GoWorker, GoWorkerProps, MetricTargetType, NetworkPeer, PodVolume, Probe, ScalingMetric } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, findAll, Manifest, shopChart, synth } from '../util';
@@ -109,6 +110,63 @@ describe('GoWorker', () => {
     orders.allowFrom(worker);
     expect(find(synth(chart), 'NetworkPolicy', 'orders').spec.ingress[0].from[0].podSelector.matchLabels).toEqual(worker.selectorLabels);
   });
+});
+
+test('GoWorker: every prop at once', () => {
+  // GIVEN every prop (a new prop fails to compile here until covered)
+  const chart = shopChart();
+  const all: Required<Omit<GoWorkerProps, 'replicas' | 'keda'>> = {
+    image: IMAGE,
+    name: 'events',
+    metricsPort: 9102,
+    metricsPath: '/m',
+    healthPort: 8086,
+    probes: { readiness: Probe.http('/ready'), liveness: Probe.http('/live'), startup: Probe.http('/start') },
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    config: { LOG_LEVEL: 'warn' },
+    secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' } },
+    secretEnvFrom: ['extra'],
+    goRuntime: { setMemoryLimit: true, memoryLimitRatio: 0.8, setMaxProcs: true },
+    shutdown: { delay: Duration.seconds(0), drainTimeout: Duration.seconds(40), terminationGracePeriod: Duration.seconds(45) },
+    command: ['/orders', 'consume'],
+    args: ['--batch=100'],
+    namespace: 'commerce',
+    instance: 'events-blue',
+    component: 'consumer',
+    partOf: 'shop',
+    autoscaling: { minReplicas: 2, maxReplicas: 6, metrics: [ScalingMetric.external({ metric: 'lag', target: '10' })] },
+    disruptionBudget: { maxUnavailable: 1 },
+    topologySpread: false,
+    prometheusScrape: false,
+    serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'events-identity'),
+    nodeSelector: { pool: 'workers' },
+    tolerations: [],
+    affinity: {},
+    priorityClassName: 'batch',
+    imagePullSecrets: ['registry'],
+    configFiles: { mountPath: '/etc/events', files: { 'events.yaml': 'batch: 100\n' } },
+    secretFiles: [{ secretName: 'kafka-tls', mountPath: '/var/run/secrets/kafka' }],
+    volumes: [PodVolume.emptyDir({ name: 'spool', mountPath: '/spool' })],
+    initContainers: [],
+    sidecars: [],
+    downwardApiEnv: false,
+  };
+  // WHEN
+  new GoWorker(chart, 'order-events', all);
+  const out = synth(chart);
+  // THEN
+  const d = find(out, 'Deployment', 'events');
+  const c = d.spec.template.spec.containers[0];
+  expect(d.metadata.namespace).toBe('commerce');
+  expect(c.command).toEqual(['/orders', 'consume']);
+  expect(c.args).toEqual(['--batch=100']);
+  expect(c.ports.map((p: Manifest) => [p.name, p.containerPort])).toEqual([['metrics', 9102], ['health', 8086]]);
+  expect(d.spec.template.metadata.annotations).toBeUndefined();
+  expect(d.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  expect(d.spec.template.spec.serviceAccountName).toBe('events-identity');
+  expect(c.env.map((e: Manifest) => e.name)).not.toContain('POD_NAME');
+  expect(find(out, 'HorizontalPodAutoscaler', 'events').spec.metrics).toHaveLength(2);
+  expect(out).toMatchSnapshot();
 });
 
 describe('GoWorker validation', () => {
