@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { AlertReceiver, AlertSeverity, Certificates, GrafanaAuth, IngressController, ObservabilityStack, SecureIngress, Storage } from '../lib';
 import { Environment } from './environments';
-import { ShopServices } from './platform';
+import { ShopServices } from './shop';
 
 /**
  * The observability stack of one environment, in a chart of its own, with

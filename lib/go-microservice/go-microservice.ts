@@ -10,120 +10,18 @@ import { validateDnsLabel } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
-import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService } from './go-service';
-// --- workloads: shared pod template (pod props, files, volumes, extra containers) ---
-import { createGoDeployment } from './go-deployment';
-import { GoPodProps, resolvePod } from './pod-props';
-import { GoPodTemplate } from './pod-template';
-import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
+import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
+import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
+import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
+import { GoServicePortName, GoServiceSettings, resolveGoService } from './go-service';
+// --- workloads: shared pod template, KEDA, migrations ---
 import { ScaledObject } from '../../imports/keda.sh';
-import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
-import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
+import { createGoDeployment } from './go-deployment';
+import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
+import { createScaledObject, ResolvedKedaScaling, resolveKedaScaling } from './keda';
+import { resolvePod } from './pod-props';
+import { GoPodTemplate } from './pod-template';
 // --- end workloads ---
-
-/** Options for `allowFrom`. */
-export interface AllowFromOptions {
-  /**
-   * Named ports of this service the peer may reach.
-   * @default - the API ports: `http`, and `grpc` when the service has one
-   */
-  readonly ports?: GoServicePortName[];
-}
-
-/** Props of a `GoMicroservice`. */
-export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * `app.kubernetes.io/instance`, which tells apart several installs of one
-   * application. Part of the selector, so it must never change.
-   * @default - the name
-   */
-  readonly instance?: string;
-
-  /**
-   * `app.kubernetes.io/component`.
-   * @default 'backend'
-   */
-  readonly component?: string;
-
-  /**
-   * `app.kubernetes.io/part-of`: the larger application this service belongs to.
-   * @default - no part-of label
-   */
-  readonly partOf?: string;
-
-  /**
-   * Pods to run when autoscaling is off.
-   * @default 3
-   */
-  readonly replicas?: number;
-
-  /**
-   * Horizontal pod autoscaling; when set, `spec.replicas` is left to the HPA.
-   * @default - no autoscaler; the Deployment runs `replicas` pods
-   */
-  readonly autoscaling?: AutoscalingOptions;
-
-  /**
-   * Event-driven autoscaling with a KEDA ScaledObject (Kafka consumer lag, a
-   * Prometheus query, ...) instead of `autoscaling`; needs KEDA in the cluster.
-   * @default - no ScaledObject
-   */
-  readonly keda?: KedaScalingOptions;
-
-  /**
-   * PodDisruptionBudget sizing, used when the replica floor is two or more.
-   * @default - `maxUnavailable: 1`
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-
-  /**
-   * Spread pods across zones and nodes with topology spread constraints
-   * (`ScheduleAnyway`, so small clusters still schedule) when the service runs
-   * two or more pods.
-   * @default true
-   */
-  readonly topologySpread?: boolean;
-
-  /**
-   * Port of the Service in front of the HTTP container port.
-   * @default 80
-   */
-  readonly servicePort?: number;
-
-  /**
-   * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.
-   * @default true
-   */
-  readonly prometheusScrape?: boolean;
-
-  /**
-   * The identity of the pods. Its token is never mounted.
-   * @default - a new ServiceAccount named after the service
-   */
-  readonly serviceAccount?: kplus.IServiceAccount;
-
-  /**
-   * Database migrations: a Job with the service's image, config, secrets and
-   * pod props (sidecars and init containers excepted) that runs before each
-   * rollout and whose failure stops it.
-   * @default - no migrations
-   * @see docs/workloads.md#migrations
-   */
-  readonly migrations?: MigrationOptions;
-}
-
-/** Default of `GoMicroserviceProps`. @internal */
-const MICROSERVICE_DEFAULTS = {
-  replicas: 3,
-  component: 'backend',
-  servicePort: 80,
-} as const;
 
 /**
  * A Go HTTP/gRPC service on Kubernetes with production defaults.
@@ -131,9 +29,10 @@ const MICROSERVICE_DEFAULTS = {
  * Creates a Deployment (rolling updates that never drop capacity, tuned
  * probes, restricted security context, Go runtime tuning, graceful shutdown,
  * topology spread), a ClusterIP Service, a ServiceAccount without a mounted
- * token, a content-hashed ConfigMap for plain settings, a
- * HorizontalPodAutoscaler when autoscaling, a PodDisruptionBudget when two or
- * more pods run, and a NetworkPolicy that admits only what `allowFrom` allows.
+ * token, content-hashed ConfigMaps for plain settings and config files, a
+ * HorizontalPodAutoscaler when autoscaling (or a KEDA ScaledObject), a
+ * PodDisruptionBudget when two or more pods run, a NetworkPolicy that admits
+ * only what `allowFrom` allows, and a migration Job when `migrations` is set.
  *
  * @example
  * const users = new GoMicroservice(chart, 'users', { image: 'registry.example.com/users:2.0.1' });
@@ -191,6 +90,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   private readonly pods: kplus.Pods;
   private readonly template: GoPodTemplate;
+  /** Fewest pods that run: `autoscaling.minReplicas`, `keda.minReplicas`, or `replicas`. */
+  private readonly replicaFloor: number;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -228,7 +129,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    const floor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
+    this.replicaFloor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
+    const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
+    validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });
 
@@ -253,7 +156,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       labels: this.labels,
       selectorLabels: this.selectorLabels,
       replicas: this.replicas,
-      floor,
+      floor: this.replicaFloor,
       serviceAccount: this.serviceAccount,
       prometheusScrape: props.prometheusScrape ?? true,
       topologySpread: props.topologySpread ?? true,
@@ -278,15 +181,18 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
     this.service = this.createService(metadata(settings.name));
 
-    // --- workloads: autoscaler and disruption budget shared with GoWorker ---
     if (this.autoscaling) {
-      this.autoscaler = createAutoscaler(this, this.deployment, metadata(settings.name), this.autoscaling);
+      this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);
     }
     if (this.keda) {
       this.scaledObject = createScaledObject(this, this.deployment, metadata(settings.name), this.keda);
     }
-    this.disruptionBudget = createDisruptionBudget(this, 'service', floor, props.disruptionBudget, metadata(settings.name), this.selectorLabels);
-    // --- end workloads ---
+
+    if (this.replicaFloor >= 2) {
+      this.disruptionBudget = createDisruptionBudget(this, metadata(settings.name), this.selectorLabels, maxUnavailable);
+    } else if (props.disruptionBudget !== undefined) {
+      fail(this, `disruptionBudget is set but the service runs ${this.replicaFloor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
+    }
 
     this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(settings.name),

@@ -14,7 +14,9 @@ import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
 import { ScaledObject } from '../../imports/keda.sh';
 import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
-import { AutoscalingOptions, createAutoscaler, createDisruptionBudget, DisruptionBudgetOptions, ResolvedAutoscaling, resolveAutoscaling } from './scaling';
+import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
+import { AutoscalingOptions, DisruptionBudgetOptions, ResolvedAutoscaling } from './go-microservice-props';
+import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
 
 /** Props of a `GoWorker`. */
 export interface GoWorkerProps extends Omit<GoServiceProps, 'httpPort' | 'grpcPort'>, GoPodProps {
@@ -232,12 +234,18 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
     this.node.defaultChild = apiObjectOf(deployment);
 
     if (this.autoscaling) {
-      this.autoscaler = createAutoscaler(this, deployment, metadata(settings.name), this.autoscaling);
+      this.autoscaler = createAutoscaler(this, metadata(settings.name), deployment, this.autoscaling);
     }
     if (this.keda) {
       this.scaledObject = createScaledObject(this, this.deployment, metadata(settings.name), this.keda);
     }
-    this.disruptionBudget = createDisruptionBudget(this, 'worker', floor, props.disruptionBudget, metadata(settings.name), this.selectorLabels);
+    const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
+    validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
+    if (floor >= 2) {
+      this.disruptionBudget = createDisruptionBudget(this, metadata(settings.name), this.selectorLabels, maxUnavailable);
+    } else if (props.disruptionBudget !== undefined) {
+      fail(this, `disruptionBudget is set but the worker runs ${floor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
+    }
 
     this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(settings.name),
