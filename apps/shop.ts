@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { GoCronJob, GoMicroservice, GoWorker, KedaTrigger, Probe } from '../lib';
+import { GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, supportsKubernetesFeature, TrafficDistribution } from '../lib';
 import { Environment } from './environments';
 
 /** The shop services of one environment. */
@@ -38,6 +38,9 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
     config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
     secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    // Keep calls to orders in the caller's zone where the cluster supports it.
+    ...(supportsKubernetesFeature(chart, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION)
+      ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),
     // Schema migrations run as a Job before each rollout; new pods wait for it.
     migrations: { command: ['/orders', 'migrate', 'up'] },
   });

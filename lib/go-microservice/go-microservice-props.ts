@@ -62,6 +62,15 @@ export interface DisruptionBudgetOptions {
   readonly maxUnavailable?: number;
 }
 
+/** How the Service's traffic is spread over its endpoints (`spec.trafficDistribution`). */
+export enum TrafficDistribution {
+  /**
+   * Prefer endpoints in the client's zone, falling back to others when the
+   * zone has none: less cross-zone traffic and latency. Needs Kubernetes 1.31+.
+   */
+  PREFER_CLOSE = 'PreferClose',
+}
+
 /** Options for `allowFrom`. */
 export interface AllowFromOptions {
   /**
@@ -129,6 +138,14 @@ export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
    * @default 80
    */
   readonly servicePort?: number;
+
+  /**
+   * Service `spec.trafficDistribution`. Needs a Kubernetes 1.31+ target
+   * (`setKubernetesVersion`); rejected below.
+   * @default - not set: the proxy spreads traffic over every ready endpoint
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#traffic-distribution
+   */
+  readonly trafficDistribution?: TrafficDistribution;
 
   /**
    * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.

@@ -5,10 +5,11 @@ import {
   BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
 } from '../common/contracts';
 import { fail, show } from '../common/errors';
+import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
-import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
@@ -106,6 +107,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
     validatePort(this, 'servicePort', this.servicePort);
+    if (props.trafficDistribution !== undefined) {
+      requireKubernetesFeature(this, 'trafficDistribution', props.trafficDistribution, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION);
+    }
     if (settings.grpcPort === this.servicePort || (props.metricsPort !== undefined && settings.metricsPort === this.servicePort)) {
       fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
     }
@@ -180,6 +184,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.node.defaultChild = apiObjectOf(this.deployment);
 
     this.service = this.createService(metadata(settings.name));
+    if (props.trafficDistribution !== undefined) {
+      // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
+      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+    }
 
     if (this.autoscaling) {
       this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);

@@ -4,7 +4,8 @@ import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
 import { validateEnvName } from '../common/names';
-import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { nativeSidecarsAvailable } from '../common/kubernetes-version';
+import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { GO_SERVICE_DEFAULTS, GoServiceSettings, ResolvedProbe } from './go-service';
 import { CONFIG_FILES_VOLUME, POD_DEFAULTS, PodVolumeKind, ResolvedPod, ResolvedPodContainer, TMP_VOLUME } from './pod-props';
 import { Probe, ProbeKind } from './probe';
@@ -59,6 +60,8 @@ export class GoPodTemplate {
   public readonly filesConfigMap?: kplus.ConfigMap;
   /** Names of the Secrets the pod references, sorted. */
   public readonly secretNames: string[];
+  /** True when the sidecars are native (init containers with `restartPolicy: Always`). */
+  public readonly nativeSidecars: boolean;
 
   private readonly envOwners = new Set<string>();
   private readonly scope: Construct;
@@ -158,6 +161,10 @@ export class GoPodTemplate {
     const main = `${spec}/containers/0`;
     // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
     hardenPodTemplate(workload, [{ requests: s.requests, limits: s.limits }], options.templatePath);
+    if (serves && preStop.kind === PreStopKind.SLEEP) {
+      // cdk8s-plus-27 has no sleep action (Kubernetes 1.30+; resolveGoService checked the target).
+      addLateJsonPatch(api, JsonPatch.add(`${main}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
+    }
     if (serves) {
       for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
         if (probe.kind === ProbeKind.GRPC) {
@@ -215,14 +222,25 @@ export class GoPodTemplate {
       api.addJsonPatch(JsonPatch.add(`${main}/volumeMounts/-`, mount));
     }
 
-    const initContainers = [...(options.extraInitContainers ?? []), ...pod.initContainers.map(extraContainer)];
+    // From Kubernetes 1.29 sidecars are native: init containers with
+    // restartPolicy Always, started before the user's init containers and the
+    // main container, stopped after it. Below, they are regular containers,
+    // which Kubernetes stops at the same time as the main one.
+    this.nativeSidecars = pod.sidecars.length > 0 && nativeSidecarsAvailable(scope);
+    const extra = options.extraInitContainers ?? [];
+    const native = this.nativeSidecars ? pod.sidecars.map(extraContainer) : [];
+    const initContainers = [...extra, ...native, ...pod.initContainers.map(extraContainer)];
     if (initContainers.length > 0) {
       api.addJsonPatch(JsonPatch.add(`${spec}/initContainers`, initContainers));
     }
-    for (const c of pod.sidecars) {
-      // Regular containers: at Kubernetes 1.27 a sidecar cannot outlive the
-      // main container during shutdown (native sidecars need 1.29).
-      api.addJsonPatch(JsonPatch.add(`${spec}/containers/-`, extraContainer(c)));
+    native.forEach((_c, i) => {
+      // cdk8s-plus-27's Container type has no restartPolicy (Kubernetes 1.28+).
+      addLateJsonPatch(api, JsonPatch.add(`${spec}/initContainers/${extra.length + i}/restartPolicy`, 'Always'));
+    });
+    if (!this.nativeSidecars) {
+      for (const c of pod.sidecars) {
+        api.addJsonPatch(JsonPatch.add(`${spec}/containers/-`, extraContainer(c)));
+      }
     }
 
     if (pod.nodeSelector !== undefined) {

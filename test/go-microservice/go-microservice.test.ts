@@ -3,11 +3,14 @@ import { Construct } from 'constructs';
 import {
   GoMicroservice,
   GoMicroserviceProps,
+  KubernetesVersion,
   NetworkPeer,
   PodVolume,
   PreStop,
   Probe,
+  setKubernetesVersion,
   TaintEffect,
+  TrafficDistribution,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { find, findAll, Manifest, shopChart, synth } from '../util';
@@ -409,8 +412,9 @@ describe('GoMicroservice options', () => {
   });
 
   test('every prop at once', () => {
-    // GIVEN every prop (the type makes a new prop fail to compile here until covered)
+    // GIVEN every prop (the type makes a new prop fail to compile here until covered), on a target that has them all
     const chart = shopChart();
+    setKubernetesVersion(chart, KubernetesVersion.V1_34);
     const all: Required<Omit<GoMicroserviceProps, 'replicas' | 'keda'>> = {
       image: 'registry.example.com/orders@sha256:' + 'a'.repeat(64),
       name: 'orders-api',
@@ -435,6 +439,7 @@ describe('GoMicroservice options', () => {
       topologySpread: true,
       servicePort: 8000,
       prometheusScrape: true,
+      trafficDistribution: TrafficDistribution.PREFER_CLOSE,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'orders-identity'),
       nodeSelector: { 'kubernetes.io/arch': 'arm64' },
       tolerations: [{ key: 'dedicated', value: 'shop', effect: TaintEffect.NO_SCHEDULE }],
@@ -471,10 +476,14 @@ describe('GoMicroservice options', () => {
       OTEL_RESOURCE_ATTRIBUTES: 'k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE),k8s.node.name=$(NODE_NAME),'
         + 'k8s.deployment.name=orders-api,k8s.container.name=orders-api,service.version=aaaaaaaaaaaa',
     });
-    expect(d.spec.template.spec.containers.map((x: Manifest) => x.name)).toEqual(['orders-api', 'proxy']);
-    expect(d.spec.template.spec.initContainers.map((x: Manifest) => x.name)).toEqual(['wait-for-migration', 'wait']);
+    // 1.34 target: the sidecar is native, between the migration wait and the user's init container
+    expect(d.spec.template.spec.containers.map((x: Manifest) => x.name)).toEqual(['orders-api']);
+    expect(d.spec.template.spec.initContainers.map((x: Manifest) => [x.name, x.restartPolicy])).toEqual([
+      ['wait-for-migration', undefined], ['proxy', 'Always'], ['wait', undefined],
+    ]);
     expect(d.spec.template.spec.priorityClassName).toBe('shop-critical');
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
+    expect(find(manifests, 'Service', 'orders-api').spec.trafficDistribution).toBe('PreferClose');
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
     expect(d.spec.template.spec.serviceAccountName).toBe('orders-identity');

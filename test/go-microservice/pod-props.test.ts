@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { GoMicroservice, GoMicroserviceProps, PodVolume, Probe, TaintEffect, TolerationOperator } from '../../lib';
+import { GoMicroservice, GoMicroserviceProps, KubernetesVersion, PodVolume, Probe, setKubernetesVersion, TaintEffect, TolerationOperator } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, Manifest, shopChart, synth } from '../util';
@@ -145,6 +145,26 @@ describe('GoMicroservice pod props', () => {
     expect(mainEnv.GOMAXPROCS).toBe('2');
     expect(find(manifests, 'Deployment', 'orders').metadata.annotations['policy.cdk8s-go-platform.io/external']).toBe('Secret/sql-proxy');
     expect(manifests).toPassPolicies();
+  });
+
+  test('sidecars are regular containers at the 1.27 default and native init containers from 1.29', () => {
+    const at = (version?: KubernetesVersion) => {
+      const chart = shopChart();
+      if (version) {
+        setKubernetesVersion(chart, version);
+      }
+      new GoMicroservice(chart, 'orders', { image: IMAGE, sidecars: [SIDECAR], initContainers: [{ name: 'init', image: PROXY }] });
+      return synth(chart);
+    };
+    const old = podSpec(at());
+    expect(old.containers.map((c: Manifest) => c.name)).toEqual(['orders', 'sql-proxy']);
+    expect(old.initContainers.map((c: Manifest) => c.name)).toEqual(['init']);
+    const manifests = at(KubernetesVersion.V1_29);
+    const spec = podSpec(manifests);
+    expect(spec.containers.map((c: Manifest) => c.name)).toEqual(['orders']);
+    expect(spec.initContainers.map((c: Manifest) => [c.name, c.restartPolicy])).toEqual([['sql-proxy', 'Always'], ['init', undefined]]);
+    expect(spec.initContainers[0].readinessProbe.httpGet.port).toBe(9801);
+    expect(manifests).toPassPolicies({ kubernetesVersion: '1.29' });
   });
 
   test('downward API env by default; OTEL_RESOURCE_ATTRIBUTES is completed, last', () => {
