@@ -1,6 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { seconds } from '../common/durations';
+import { fail } from '../common/errors';
+import { kubernetesVersionOf, nativeSidecarsAvailable } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { kplus } from '../common/plus';
@@ -97,6 +99,10 @@ export interface ResolvedJob {
 /** Validates the props every Go job shares. @internal */
 export function resolveJob(scope: Construct, id: string, props: GoJobProps, defaultComponent: string): ResolvedJob {
   const settings = resolveGoService(scope, props, id, 'job');
+  if ((props.sidecars ?? []).length > 0 && !nativeSidecarsAvailable(scope)) {
+    // A regular sidecar container never exits, so the Job would never complete.
+    fail(scope, `sidecars (${props.sidecars!.map((c) => c.name).join(', ')}) in a job need native sidecars, Kubernetes 1.29 or newer; the target is ${kubernetesVersionOf(scope)}: raise it with setKubernetesVersion or run the helper in the main container`);
+  }
   if (props.namespace !== undefined) {
     validateDnsLabel(scope, 'namespace', props.namespace);
   }

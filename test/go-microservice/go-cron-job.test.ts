@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ConcurrencyPolicy, GoCronJob, GoCronJobProps, PodVolume, TolerationOperator } from '../../lib';
+import { ConcurrencyPolicy, GoCronJob, GoCronJobProps, KubernetesVersion, PodVolume, Probe, setKubernetesVersion, TolerationOperator } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, Manifest, shopChart, synth } from '../util';
@@ -156,6 +156,15 @@ test('GoCronJob: every prop at once', () => {
   expect(out).toMatchSnapshot();
 });
 
+test('GoCronJob: sidecars are native from 1.29, so the run still completes', () => {
+  const chart = shopChart();
+  setKubernetesVersion(chart, KubernetesVersion.V1_29);
+  new GoCronJob(chart, 'orders-report', { ...BASE, sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }] });
+  const pod = find(synth(chart), 'CronJob').spec.jobTemplate.spec.template.spec;
+  expect(pod.containers.map((c: Manifest) => c.name)).toEqual(['orders-report']);
+  expect(pod.initContainers.map((c: Manifest) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always']]);
+});
+
 describe('GoCronJob validation', () => {
   const P = '[test/orders-report]';
   const build = (props: Partial<GoCronJobProps>) => () => new GoCronJob(shopChart(), 'orders-report', { ...BASE, ...props });
@@ -175,6 +184,8 @@ describe('GoCronJob validation', () => {
     ['a negative backoff limit', { backoffLimit: -1 }, `${P} backoffLimit (-1) must be an integer from 0 to 100`],
     ['an active deadline over a week', { activeDeadline: Duration.days(8) }, `${P} activeDeadline (691200) must be an integer from 1 to 604800`],
     ['an unpinned image', { image: 'registry.example.com/shop/orders:latest' }, `${P} image ("registry.example.com/shop/orders:latest") uses the mutable tag "latest": pin a version tag or a digest`],
+    ['a sidecar below Kubernetes 1.29', { sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }] },
+      `${P} sidecars (proxy) in a job need native sidecars, Kubernetes 1.29 or newer; the target is 1.27: raise it with setKubernetesVersion or run the helper in the main container`],
     ['a name over 52 characters', { name: 'a'.repeat(53) }, `${P} name ("${'a'.repeat(53)}") is longer than 52 characters: a CronJob's name must leave room for the suffix of its Jobs`],
   ])('throws on %s', (_name, props, message) => {
     expectExactError(build(props), message);
