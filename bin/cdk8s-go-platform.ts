@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import { runPolicyCli } from '../lib/policy/cli';
 
-process.exitCode = runPolicyCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+const argv = process.argv.slice(2);
+const io = {
+  stdout: (text: string) => process.stdout.write(text),
+  stderr: (text: string) => process.stderr.write(text),
+};
+
+if (argv[0] === 'graph' || argv[0] === 'diff') {
+  // Review commands load their renderer and diff libraries only when run.
+  void import('../lib/review/cli').then(async ({ runReviewCli }) => { process.exitCode = await runReviewCli(argv, io); });
+} else {
+  process.exitCode = runPolicyCli(argv, io);
+}
