@@ -31,7 +31,7 @@ export function buildLocal(app: App): LocalDockerStack {
   });
 }
 
-// Runs after `cdk8s synth`, which empties dist/ first. The Terraform JSON is
+// Runs after the Kubernetes app (npm run synth). The Terraform JSON is
 // written without cdktf's manifest and metadata, so it is byte-stable.
 if (require.main === module) {
   const outdir = path.join('dist', 'local');
