@@ -17,6 +17,30 @@ const ENTRY_POINTS = ['lib/index.ts', 'lib/local/index.ts', 'lib/policy/jest.ts'
 
 /** Exported by a folder barrel for the library's own use and tests; not part of the package API. */
 const INTERNAL: Record<string, string> = {
+  // Workload shapes: defaults tables, resolved internals, shared builders and validators.
+  JOB_DEFAULTS: 'defaults table',
+  KEDA_DEFAULTS: 'defaults table',
+  MIGRATION_DEFAULTS: 'defaults table',
+  POD_DEFAULTS: 'defaults table',
+  CONFIG_FILES_VOLUME: 'volume name used inside the pod template',
+  TMP_VOLUME: 'volume name used inside the pod template',
+  WORKER_METRICS_PORT: 'default port; documented with @default on GoWorkerProps',
+  GoWorkloadShape: 'shape switch of the shared resolver',
+  ResolvedJob: 'resolved job settings, read by the job shapes',
+  ResolvedPod: 'resolved pod props, read by the pod template builder',
+  ResolvedPodContainer: 'resolved extra container, read by the pod template builder',
+  createJobNetworkPolicy: 'builder shared by the job shapes',
+  createScaledObject: 'builder shared by GoMicroservice and GoWorker',
+  declareExternalSecrets: 'builder shared by the job shapes',
+  downwardEnvNames: 'pod template helper',
+  jobWorkloadProps: 'builder shared by the job shapes',
+  resolveJob: 'resolver',
+  resolveKedaScaling: 'resolver',
+  resolvePod: 'resolver',
+  validateLabelKey: 'validator used by the pod props',
+  validateLabelValue: 'validator used by the pod props',
+  validateSchedule: 'validator used by GoCronJob',
+  validateTimeZone: 'validator used by GoCronJob',
   // Synthesis and gate plumbing.
   cdk8sInternalsPresent: 'guard of the synthApp fast path, tested against the supported cdk8s range',
   sourceText: 'finding location formatting used by the CLI and plugin',
