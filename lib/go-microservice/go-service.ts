@@ -304,6 +304,8 @@ export const WORKER_METRICS_PORT = 8080;
 /**
  * Validates a Go service description and fills in every default. Errors name
  * `scope`'s construct path, the prop and value, and what is allowed.
+ *
+ * @internal
  */
 export function resolveGoService(scope: IConstruct, props: GoServiceProps, defaultName: string, shape: GoWorkloadShape = 'service'): GoServiceSettings {
   if (typeof props.image !== 'string') {
