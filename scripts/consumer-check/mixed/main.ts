@@ -6,7 +6,7 @@ import * as plus33 from 'cdk8s-plus-33';
 import { GoMicroservice, synthApp } from 'cdk8s-go-platform';
 
 export function buildPlatform(app: App): void {
-  const chart = new Chart(app, 'mixed', { namespace: 'shop', disableResourceNameHashes: true });
+  const chart = new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true });
   const orders = new GoMicroservice(chart, 'orders', { image: 'registry.example.com/shop/orders:1.4.2' });
 
   // A workload of the repo's own, written with cdk8s-plus-33.
@@ -33,7 +33,9 @@ export function buildPlatform(app: App): void {
 }
 
 if (require.main === module) {
-  const app = new App({ outdir: path.join(process.env.CDK8S_OUTDIR ?? 'dist', 'mixed'), yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  buildPlatform(app);
-  synthApp(app);
+  for (const env of ['staging', 'production']) {
+    const app = new App({ outdir: path.join(process.env.CDK8S_OUTDIR ?? 'dist', env), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    buildPlatform(app);
+    synthApp(app);
+  }
 }
