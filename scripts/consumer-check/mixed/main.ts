@@ -11,14 +11,18 @@ export function buildPlatform(app: App): void {
 
   // A workload of the repo's own, written with cdk8s-plus-33.
   const reports = new plus33.Deployment(chart, 'reports', {
-    replicas: 2,
+    replicas: 1,
     automountServiceAccountToken: false,
     securityContext: { ensureNonRoot: true, user: 65532, group: 65532 },
     containers: [{
       name: 'reports',
       image: 'registry.example.com/shop/reports:0.9.0',
       portNumber: 8080,
-      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, user: 65532, group: 65532 },
+      securityContext: {
+        ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, user: 65532, group: 65532,
+        capabilities: { drop: [plus33.Capability.ALL] },
+        seccompProfile: { type: plus33.SeccompProfileType.RUNTIME_DEFAULT },
+      },
       resources: {
         cpu: { request: plus33.Cpu.millis(100), limit: plus33.Cpu.millis(500) },
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
