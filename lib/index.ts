@@ -5,3 +5,10 @@ export * from './policy';
 export * from './secure-ingress';
 export * from './synth';
 export { MANAGED_BY } from './common/labels';
+export { NetworkPeer } from './common/contracts';
+export type {
+  AdmitOptions, BackendPort, EnvValueLike, IAdmitsTraffic, IMonitorableWorkload, INetworkPeer, IpBlockPeerConfig, IPlusWorkload,
+  IRoutableBackend, LabelRequirement, MetricsEndpoint, NetworkPeerConfig, NetworkPeerSource, PodPeerConfig,
+} from './common/contracts';
+export { PlainWorkload } from './common/plain-workload';
+export type { IPlainService, IPlainWorkloadTarget, PlainWorkloadProps } from './common/plain-workload';

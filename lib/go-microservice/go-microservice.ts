@@ -1,13 +1,17 @@
 import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
+import { EXTERNAL_ANNOTATION, prometheusScrapeAnnotations } from '../common/annotations';
+import {
+  BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
+} from '../common/contracts';
 import { fail, show } from '../common/errors';
 import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
+import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
 import { ProbeKind } from './probe';
@@ -194,7 +198,7 @@ export interface ResolvedAutoscaling {
  * });
  * orders.allowFrom(users);
  */
-export class GoMicroservice extends Construct implements kplus.INetworkPolicyPeer {
+export class GoMicroservice extends Construct implements kplus.INetworkPolicyPeer, INetworkPeer, IRoutableBackend, IMonitorableWorkload {
   /** The validated service description with every default filled in. */
   public readonly settings: GoServiceSettings;
   /** `metadata.name` of every object (the ConfigMap adds a content hash). */
@@ -351,16 +355,27 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   }
 
   /**
-   * Admits traffic from `peer` (another GoMicroservice, pods, a namespace or an
-   * IP block) to this service's API ports, or to the named `ports`.
+   * Admits traffic from `peer` (another GoMicroservice, any cdk8s-plus
+   * workload, `NetworkPeer.pods`/`namespace`/`ipBlock`) to this service's API
+   * ports, or to the named `ports`. A peer's pods are selected in their own
+   * namespace, so a peer whose namespace cannot be known (none on it or its
+   * chart) is an error, and so is the service itself.
    */
-  public allowFrom(peer: kplus.INetworkPolicyPeer, options: AllowFromOptions = {}): void {
+  public allowFrom(peer: NetworkPeerSource, options: AllowFromOptions = {}): void {
     const names = options.ports ?? this.apiPortNames();
     if (names.length === 0) {
       fail(this, 'allowFrom ports ([]) is empty: name at least one of http, grpc, metrics, health');
     }
     const numbers = names.map((n) => this.portNumber(n, 'allowFrom ports'));
-    this.networkPolicy.addIngressRule(peer, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
+    const itself = () => fail(this, `allowFrom peer (${show(this.node.path)}) is this service itself: allowFrom admits other workloads, not the service's own pods`);
+    if (peer === this || (peer as unknown) === this.deployment) {
+      itself();
+    }
+    const resolved = resolveNetworkPeer(this, 'allowFrom peer', peer);
+    if (selectsSamePods(resolved.config, this.selectorLabels, this.namespace)) {
+      itself();
+    }
+    this.networkPolicy.addIngressRule(resolved.plus, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
   }
 
   /**
@@ -369,9 +384,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
    */
   public allowFromNamespace(namespace: string, options: AllowFromOptions = {}): void {
     validateDnsLabel(this, 'allowFromNamespace namespace', namespace);
-    const id = `AllowNamespace-${namespace}`;
-    const peer = (this.node.tryFindChild(id) as kplus.Namespaces | undefined) ?? kplus.Namespaces.select(this, id, { names: [namespace] });
-    this.allowFrom(peer, options);
+    this.allowFrom(NetworkPeer.namespace(namespace), options);
   }
 
   /**
@@ -404,6 +417,35 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.container.env.addVariable(name, value);
   }
 
+  /** The Service's named ports: `http`, `grpc` when set, `metrics` when on a port of its own. */
+  public get servicePorts(): BackendPort[] {
+    const s = this.settings;
+    const ports: BackendPort[] = [{ name: 'http', port: this.servicePort, targetPort: s.httpPort, appProtocol: 'http' }];
+    if (s.grpcPort !== undefined) {
+      ports.push({ name: 'grpc', port: s.grpcPort, targetPort: s.grpcPort, appProtocol: 'kubernetes.io/h2c' });
+    }
+    if (s.metricsPort !== s.httpPort) {
+      ports.push({ name: 'metrics', port: s.metricsPort, targetPort: s.metricsPort, appProtocol: 'http' });
+    }
+    return ports;
+  }
+
+  /** The labels that select the Service (they select the pods, too). */
+  public get serviceSelectorLabels(): Record<string, string> {
+    return { ...this.selectorLabels };
+  }
+
+  /** Where Prometheus scrapes the service: the `metrics` port, or `http` when metrics share it. */
+  public get metricsEndpoint(): MetricsEndpoint {
+    const s = this.settings;
+    return { servicePortName: s.metricsPort !== s.httpPort ? 'metrics' : 'http', port: s.metricsPort, path: s.metricsPath };
+  }
+
+  /** @see INetworkPeer.toNetworkPeerConfig() */
+  public toNetworkPeerConfig(): NetworkPeerConfig {
+    return { pods: { labels: { ...this.selectorLabels }, namespace: this.namespace } };
+  }
+
   /** @see INetworkPolicyPeer.toNetworkPolicyPeerConfig() */
   public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
     return {
@@ -427,9 +469,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     const s = this.settings;
     const annotations: Record<string, string> = {};
     if (props.prometheusScrape ?? true) {
-      annotations['prometheus.io/scrape'] = 'true';
-      annotations['prometheus.io/port'] = String(s.metricsPort);
-      annotations['prometheus.io/path'] = s.metricsPath;
+      Object.assign(annotations, prometheusScrapeAnnotations(s.metricsPort, s.metricsPath));
     }
 
     const deployment = new kplus.Deployment(this, 'Deployment', {
@@ -546,28 +586,19 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   }
 
   private createService(metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Service {
-    const s = this.settings;
-    const ports: Array<{ name: GoServicePortName; port: number; target: number; appProtocol: string }> = [
-      { name: 'http', port: this.servicePort, target: s.httpPort, appProtocol: 'http' },
-    ];
-    if (s.grpcPort !== undefined) {
-      ports.push({ name: 'grpc', port: s.grpcPort, target: s.grpcPort, appProtocol: 'kubernetes.io/h2c' });
-    }
-    if (s.metricsPort !== s.httpPort) {
-      ports.push({ name: 'metrics', port: s.metricsPort, target: s.metricsPort, appProtocol: 'http' });
-    }
+    const ports = this.servicePorts;
     const service = new kplus.Service(this, 'Service', {
       metadata,
       type: kplus.ServiceType.CLUSTER_IP,
       selector: this.pods,
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.target, protocol: kplus.Protocol.TCP })),
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP })),
     });
     const api = apiObjectOf(service);
     ports.forEach((p, i) => {
       // cdk8s-plus-27 has no appProtocol and only numeric target ports.
       api.addJsonPatch(
         JsonPatch.replace(`/spec/ports/${i}/targetPort`, k8s.IntOrString.fromString(p.name)),
-        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol),
+        JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol!),
       );
     });
     return service;

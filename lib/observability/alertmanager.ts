@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { requireDurationString } from '../common/duration-strings';
 import { fail, show } from '../common/errors';
 import { validateConfigKey, validateDnsSubdomain } from '../common/names';
 import { apiObjectOf, kplus } from '../common/plus';
 import { SecretKeyReference } from '../go-microservice/go-service';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
   componentWorkload, configFiles, emptyDir, meta, StackContext,

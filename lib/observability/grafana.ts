@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
+import type { NetworkPeerSource } from '../common/contracts';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { validateConfigKey, validateDnsSubdomain } from '../common/names';
+import { admitPeer } from '../common/network-peer';
 import { apiObjectOf, kplus } from '../common/plus';
-import { EXTERNAL_ANNOTATION } from '../policy/context';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
   componentWorkload, configFiles, emptyDir, meta, StackContext,
@@ -169,8 +171,11 @@ export class Grafana extends Construct {
     this.networkPolicy = componentNetworkPolicy(this, this.identity, this.deployment);
   }
 
-  /** Admits `peer` (an ingress controller, a gateway's namespace) to the web UI. */
-  public allowFrom(peer: kplus.INetworkPolicyPeer): void {
-    this.networkPolicy.addIngressRule(peer, [kplus.NetworkPolicyPort.tcp(this.port)]);
+  /**
+   * Admits `peer` (an ingress controller, a gateway's namespace) to the web UI;
+   * its pods are selected in their own namespace, which must be known.
+   */
+  public allowFrom(peer: NetworkPeerSource): void {
+    admitPeer(this, 'allowFrom peer', this.networkPolicy, peer, [this.port]);
   }
 }

@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { POD_SECURITY_EXCEPTION_ANNOTATION, PSS_LABEL_PREFIX } from '../common/annotations';
+import { IMonitorableWorkload, NetworkPeer } from '../common/contracts';
 import { requireDurationString } from '../common/duration-strings';
 import { fail, show } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { kplus } from '../common/plus';
-import { GoMicroservice } from '../go-microservice/go-microservice';
 import {
   AlertRule, AlertThresholds, defaultAlertRules, RenderedRuleGroup, renderUserRules, ResolvedThresholds, resolveThresholds, ruleGroups,
 } from './alert-rules';
@@ -22,7 +23,7 @@ import { Prometheus, PrometheusOptions } from './prometheus';
 import { Tempo, TempoOptions } from './tempo';
 
 /** Label keys of the Pod Security admission controller. */
-const PSS = 'pod-security.kubernetes.io';
+const PSS = PSS_LABEL_PREFIX;
 
 /** How the stack is deployed. */
 export enum ObservabilityMode {
@@ -118,7 +119,8 @@ export const OBSERVABILITY_DEFAULTS = {
 const SELF_CONTAINED_ONLY = ['prometheus', 'alertmanager', 'grafana', 'loki', 'logAgent', 'collector', 'tempo', 'kubeStateMetrics'] as const;
 
 /**
- * Metrics, alerts, dashboards, logs and traces for every GoMicroservice,
+ * Metrics, alerts, dashboards, logs and traces for every GoMicroservice (or
+ * other monitorable workload),
  * wired with one call per service: `stack.monitor(service)`.
  *
  * Self-contained mode (the default) creates a restricted namespace with
@@ -263,7 +265,7 @@ export class ObservabilityStack extends Construct {
           [`${PSS}/audit`]: 'restricted',
         },
         annotations: {
-          'observability.cdk8s-go-platform.io/pod-security-exception':
+          [POD_SECURITY_EXCEPTION_ANNOTATION]:
             'Only the node log agent runs here: it mounts /var/log/pods read-only (hostPath) as user 0 with all capabilities dropped.',
         },
       },
@@ -335,9 +337,11 @@ export class ObservabilityStack extends Construct {
    * with the pod and namespace from the downward API), a rule on the
    * service's NetworkPolicy that admits Prometheus to its metrics port,
    * admission of the service to the collector, and, in operator mode, a
-   * ServiceMonitor. Each service is monitored once.
+   * ServiceMonitor. Each service is monitored once. Takes any monitorable
+   * workload: a GoMicroservice, a `PlainWorkload` around a cdk8s-plus
+   * Deployment and Service, or your own `IMonitorableWorkload`.
    */
-  public monitor(service: GoMicroservice): void {
+  public monitor(service: IMonitorableWorkload): void {
     const namespace = service.namespace;
     if (namespace === undefined) {
       fail(this, `monitor (${show(service.name)}) has no namespace: set the service's namespace or its chart's`);
@@ -346,6 +350,8 @@ export class ObservabilityStack extends Construct {
     if (this.monitored.has(key)) {
       fail(this, `monitor (${show(key)}) is already monitored by this stack: call monitor once per service`);
     }
+    // A workload without a metrics endpoint fails here, before anything is wired.
+    const metrics = service.metricsEndpoint;
 
     service.addEnvironment('OTEL_SERVICE_NAME', kplus.EnvValue.fromValue(service.name));
     service.addEnvironment('K8S_POD_NAME', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME));
@@ -362,8 +368,8 @@ export class ObservabilityStack extends Construct {
 
     let serviceMonitor: ApiObject | undefined;
     if (this.operator) {
-      service.allowFromNamespace(this.operator.prometheusNamespace, { ports: ['metrics'] });
-      serviceMonitor = serviceMonitorFor(this, `ServiceMonitor-${namespace}-${service.name}`, service, {
+      service.allowFrom(NetworkPeer.namespace(this.operator.prometheusNamespace), { ports: ['metrics'] });
+      serviceMonitor = serviceMonitorFor(this, `ServiceMonitor-${namespace}-${service.name}`, service, metrics, {
         namespace,
         labels: { ...service.labels, release: this.operator.releaseLabel },
         interval: this.operator.scrapeInterval,
@@ -376,7 +382,7 @@ export class ObservabilityStack extends Construct {
   }
 
   /** The ServiceMonitor of a monitored service (operator mode), by `namespace/name`. */
-  public serviceMonitor(service: GoMicroservice): ApiObject | undefined {
+  public serviceMonitor(service: IMonitorableWorkload): ApiObject | undefined {
     return this.monitored.get(`${service.namespace}/${service.name}`);
   }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { GoMicroservice } from '../go-microservice/go-microservice';
+import type { IMonitorableWorkload, MetricsEndpoint } from '../common/contracts';
 import { RenderedRuleGroup } from './alert-rules';
 
 /** Options of the ServiceMonitor for one service. @internal */
@@ -16,15 +16,13 @@ export interface ServiceMonitorOptions {
  *
  * @internal
  */
-export function serviceMonitorFor(scope: Construct, id: string, service: GoMicroservice, options: ServiceMonitorOptions): ServiceMonitor {
-  const s = service.settings;
-  const port = s.metricsPort !== s.httpPort ? 'metrics' : 'http';
+export function serviceMonitorFor(scope: Construct, id: string, service: IMonitorableWorkload, endpoint: MetricsEndpoint, options: ServiceMonitorOptions): ServiceMonitor {
   return new ServiceMonitor(scope, id, {
     metadata: { name: service.name, namespace: options.namespace, labels: options.labels },
     spec: {
-      selector: { matchLabels: service.selectorLabels },
+      selector: { matchLabels: service.serviceSelectorLabels },
       namespaceSelector: { matchNames: [options.namespace] },
-      endpoints: [{ port, path: s.metricsPath, interval: options.interval }],
+      endpoints: [{ port: endpoint.servicePortName, path: endpoint.path, interval: options.interval }],
     },
   });
 }

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import type { NetworkPeerSource } from '../common/contracts';
+import { admitPeer } from '../common/network-peer';
 import { kplus } from '../common/plus';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
@@ -107,11 +109,8 @@ export class OtelCollector extends Construct {
     return `http://${this.identity.name}.${this.identity.namespace}.svc:${OTEL_COLLECTOR_DEFAULTS.otlpGrpcPort}`;
   }
 
-  /** Admits `peer` to the OTLP ports. */
-  public allowFrom(peer: kplus.INetworkPolicyPeer): void {
-    this.networkPolicy.addIngressRule(peer, [
-      kplus.NetworkPolicyPort.tcp(OTEL_COLLECTOR_DEFAULTS.otlpGrpcPort),
-      kplus.NetworkPolicyPort.tcp(OTEL_COLLECTOR_DEFAULTS.otlpHttpPort),
-    ]);
+  /** Admits `peer` to the OTLP ports; its pods are selected in their own namespace, which must be known. */
+  public allowFrom(peer: NetworkPeerSource): void {
+    admitPeer(this, 'allowFrom peer', this.networkPolicy, peer, [OTEL_COLLECTOR_DEFAULTS.otlpGrpcPort, OTEL_COLLECTOR_DEFAULTS.otlpHttpPort]);
   }
 }

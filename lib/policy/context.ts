@@ -1,16 +1,11 @@
+import { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL } from '../common/annotations';
 import { policyRule } from './rules';
 import { Finding, Manifest, ManifestSource, ObjectRef, PodSecurityLevel, PolicyOptions } from './types';
 
 /** Shared helpers of the policy rules: one place for object walking and reporting. */
 
-/** Annotation that suppresses rules on one object: `"GP-ID: reason; GP-OTHER: reason"`. */
-export const DISABLE_ANNOTATION = 'policy.cdk8s-go-platform.io/disable';
-
-/** Annotation that declares referenced objects as existing outside the set: `"Secret/db, ConfigMap/flags"`. */
-export const EXTERNAL_ANNOTATION = 'policy.cdk8s-go-platform.io/external';
-
-/** Namespace label of the Pod Security admission controller. */
-export const PSS_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+// The annotation and label names live in lib/common, which the constructs share.
+export { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL };
 
 /** Kinds that have no namespace. @internal */
 const CLUSTER_SCOPED = new Set([

@@ -10,7 +10,7 @@ import {
 } from '../../imports/gateway.networking.k8s.io';
 import { fail } from '../common/errors';
 import { Certificates, CertificateSourceKind } from './certificates';
-import { ResolvedCors, ResolvedTimeouts } from './ingress-controller';
+import { ResolvedCors, ResolvedTimeouts } from './ingress-controller-profile';
 import { describeTimeouts, formatDuration } from './options';
 import { hostSlug, ResolvedRoute } from './route';
 import { BackendProtocol, PathType } from './secure-ingress-props';

@@ -1,8 +1,8 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import type {
   IIngressControllerProfile, IngressControllerAnnotations, IngressControllerPath, IngressControllerRequest,
-} from './ingress-controller';
-import { BackendProtocol } from './secure-ingress-props';
+} from './ingress-controller-profile';
+import { BackendProtocol } from './backend-protocol';
 
 const PREFIX = 'nginx.ingress.kubernetes.io/';
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { k8s } from '../common/plus';
 import { Certificates, CertificateSourceKind, IssuerKind } from './certificates';
-import { IIngressControllerProfile, IngressControllerRequest } from './ingress-controller';
+import { IIngressControllerProfile, IngressControllerRequest } from './ingress-controller-profile';
 import { timeoutValue } from './options';
 import { hostSlug, ResolvedRoute } from './route';
 import { PathType } from './secure-ingress-props';

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { validateIntegerInRange } from '../common/validate';
-import { ResolvedCors, ResolvedRateLimit, ResolvedTimeouts } from './ingress-controller';
+import { ResolvedCors, ResolvedRateLimit, ResolvedTimeouts } from './ingress-controller-profile';
 import { CorsOptions, RateLimitOptions, TimeoutOptions } from './secure-ingress-props';
 import { SecurityHeaders } from './security-headers';
 

@@ -1,5 +1,5 @@
-import type { GoMicroservice } from '../go-microservice/go-microservice';
-import { ResolvedTimeouts } from './ingress-controller';
+import type { IRoutableBackend } from '../common/contracts';
+import { ResolvedTimeouts } from './ingress-controller-profile';
 import { BackendProtocol, PathType } from './secure-ingress-props';
 
 /** A validated route with its backend resolved to a Service name and port. @internal */
@@ -12,8 +12,8 @@ export interface ResolvedRoute {
   readonly serviceName: string;
   /** Service port (`spec.ports[].port`) of the backend. */
   readonly servicePort: number;
-  /** The backend, when it is a GoMicroservice. */
-  readonly backend?: GoMicroservice;
+  /** The backend, when it is a routable backend (not a ServiceReference). */
+  readonly backend?: IRoutableBackend;
   readonly rewritePrefix?: string;
   readonly timeouts?: ResolvedTimeouts;
   /** For gRPC routes: the method match that `path` stands for. */

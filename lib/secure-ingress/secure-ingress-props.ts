@@ -1,9 +1,13 @@
 import { Duration, Size } from 'cdk8s';
-import type { GoMicroservice } from '../go-microservice/go-microservice';
+import type { IRoutableBackend } from '../common/contracts';
+import { BackendProtocol } from './backend-protocol';
 import type { Certificates } from './certificates';
 import type { GatewayAttachment } from './gateway-attachment';
-import type { IIngressControllerProfile } from './ingress-controller';
+import type { IIngressControllerProfile } from './ingress-controller-profile';
 import type { SecurityHeaders } from './security-headers';
+
+// In a module of its own so the controller profiles read it without importing the props; exported here as before.
+export { BackendProtocol };
 
 /** How a route's path is matched. */
 export enum PathType {
@@ -11,14 +15,6 @@ export enum PathType {
   PREFIX = 'Prefix',
   /** Exactly the path. */
   EXACT = 'Exact',
-}
-
-/** The protocol a backend speaks behind the ingress. */
-export enum BackendProtocol {
-  /** HTTP/1.1 (or h2c); an `HTTPRoute`, or a plain Ingress path. */
-  HTTP = 'HTTP',
-  /** gRPC; a `GRPCRoute`, or an Ingress path marked as gRPC for the controller. */
-  GRPC = 'GRPC',
 }
 
 /** Which API the routes are rendered as. */
@@ -273,12 +269,16 @@ export interface RouteOptions {
    */
   readonly pathType?: PathType;
 
-  /** The backend: a `GoMicroservice`, or any Service by name and port. */
-  readonly service: GoMicroservice | ServiceReference;
+  /**
+   * The backend: a routable backend (a `GoMicroservice`, a `PlainWorkload`
+   * around a cdk8s-plus Deployment and Service, or your own implementation),
+   * or any Service by name and port.
+   */
+  readonly service: IRoutableBackend | ServiceReference;
 
   /**
-   * Protocol of the backend. gRPC routes go to a GoMicroservice's `grpc`
-   * port; HTTP routes to its Service port in front of `http`.
+   * Protocol of the backend. gRPC routes go to a routable backend's Service
+   * port named `grpc`; HTTP routes to the one named `http`.
    * @default BackendProtocol.HTTP
    */
   readonly protocol?: BackendProtocol;

@@ -5,13 +5,15 @@ import { Gateway, GrpcRoute, HttpRoute } from '../../imports/gateway.networking.
 import { fail, show } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { isHostname, validateDnsLabel, validateDnsSubdomain } from '../common/names';
+import { isRoutableBackend, NetworkPeer } from '../common/contracts';
+import { describePeer } from '../common/network-peer';
 import { k8s } from '../common/plus';
 import { validateHttpPath, validatePort } from '../common/validate';
-import { GoMicroservice } from '../go-microservice/go-microservice';
 import { Certificates } from './certificates';
 import { GatewayAttachmentKind } from './gateway-attachment';
 import { GatewayRenderer } from './gateway-renderer';
-import { IIngressControllerProfile, IngressController, ResolvedRateLimit, ResolvedTimeouts } from './ingress-controller';
+import { IngressController } from './ingress-controller';
+import { IIngressControllerProfile, ResolvedRateLimit, ResolvedTimeouts } from './ingress-controller-profile';
 import { IngressRenderer } from './ingress-renderer';
 import { describeTimeouts, resolveCors, resolveRateLimit, resolveTimeouts, securityHeaderValues, timeoutValue } from './options';
 import { grpcMethodOf, hostSlug, ResolvedRoute } from './route';
@@ -30,8 +32,9 @@ const INGRESS_DEFAULTS = {
 } as const;
 
 /**
- * TLS-only routing from host names and paths to `GoMicroservice`s (or any
- * Service), as Gateway API routes (the default) or as Ingress objects.
+ * TLS-only routing from host names and paths to routable backends
+ * (`GoMicroservice`, `PlainWorkload`, any `IRoutableBackend`) or to any
+ * Service, as Gateway API routes (the default) or as Ingress objects.
  *
  * Gateway API mode creates an HTTPRoute (or GRPCRoute) per host attached to
  * a Gateway; with `GatewayAttachment.create` also the Gateway (an HTTPS
@@ -39,7 +42,7 @@ const INGRESS_DEFAULTS = {
  * redirect route and, with cert-manager, a `Certificate` per host. Ingress
  * mode creates Ingress objects with TLS for every host, a forced HTTPS
  * redirect and the controller profile's annotations. Either way each routed
- * GoMicroservice admits the gateway's or controller's namespace on the routed
+ * routable backend admits the gateway's or controller's namespace on the routed
  * port through its own NetworkPolicy, and nothing else.
  *
  * @example
@@ -211,7 +214,7 @@ export class SecureIngress extends Construct {
   /**
    * Routes requests for `host` whose path matches `path` to a service, and
    * admits the gateway's or controller's namespace on the routed port of a
-   * GoMicroservice backend.
+   * routable backend.
    */
   public addRoute(options: RouteOptions): void {
     const prop = 'addRoute';
@@ -278,35 +281,37 @@ export class SecureIngress extends Construct {
     this.routeList.push(route);
 
     if (route.backend) {
-      const portName = protocol === BackendProtocol.GRPC ? 'grpc' : 'http';
+      const portName = routePortName(protocol);
       const key = `${route.backend.node.path}|${portName}`;
       if (!this.admitted.has(key)) {
         this.admitted.add(key);
-        route.backend.allowFromNamespace(this.peerNamespace, { ports: [portName] });
+        route.backend.allowFrom(NetworkPeer.namespace(this.peerNamespace), { ports: [portName] });
       }
     }
   }
 
   private resolveBackend(options: RouteOptions, protocol: BackendProtocol, prop: string): Pick<ResolvedRoute, 'serviceName' | 'servicePort' | 'backend'> {
     const service = options.service;
-    if (service instanceof GoMicroservice) {
+    if (isRoutableBackend(service)) {
       if (options.port !== undefined) {
-        fail(this, `${prop} port (${show(options.port)}) applies to ServiceReference backends only: a GoMicroservice is reached on its servicePort or grpcPort, chosen by protocol`);
+        fail(this, `${prop} port (${show(options.port)}) applies to ServiceReference backends only: a routable backend (a GoMicroservice) is reached on its Service port named http or grpc, chosen by protocol`);
       }
       if (service.namespace !== this.namespace) {
         fail(this, `${prop} service (${show(service.name)}) is in namespace ${show(service.namespace)}, not the ingress's ${show(this.namespace)}: routes reach backends in their own namespace only`);
       }
-      if (protocol === BackendProtocol.GRPC) {
-        if (service.settings.grpcPort === undefined) {
+      const portName = routePortName(protocol);
+      const port = service.servicePorts.find((p) => p.name === portName);
+      if (!port) {
+        if (protocol === BackendProtocol.GRPC) {
           fail(this, `${prop} protocol (GRPC) needs a grpc port, which service ${show(service.name)} does not expose: set grpcPort on it, or route over HTTP`);
         }
-        return { serviceName: service.name, servicePort: service.settings.grpcPort, backend: service };
+        fail(this, `${prop} protocol (HTTP) needs a Service port named http, which service ${show(service.name)} does not expose: name the Service port that serves HTTP http`);
       }
-      return { serviceName: service.name, servicePort: service.servicePort, backend: service };
+      return { serviceName: service.name, servicePort: port.port, backend: service };
     }
     const ref = service as ServiceReference;
     if (!ref || typeof ref.serviceName !== 'string' || !Array.isArray(ref.ports)) {
-      fail(this, `${prop} service (${show(ref)}) must be a GoMicroservice or a ServiceReference ({ serviceName, ports })`);
+      fail(this, `${prop} service (${show(describePeer(ref))}) must be a routable backend (a GoMicroservice or a PlainWorkload) or a ServiceReference ({ serviceName, ports })`);
     }
     validateDnsLabel(this, `${prop} service.serviceName`, ref.serviceName);
     if (ref.ports.length === 0) {
@@ -414,4 +419,9 @@ export class SecureIngress extends Construct {
     }
     return 'set';
   }
+}
+
+/** The Service port name a route of `protocol` uses. */
+function routePortName(protocol: BackendProtocol): 'http' | 'grpc' {
+  return protocol === BackendProtocol.GRPC ? 'grpc' : 'http';
 }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import {
   GoMicroservice,
   GoMicroserviceProps,
+  NetworkPeer,
   PreStop,
   Probe,
 } from '../../lib';
@@ -335,6 +336,31 @@ describe('GoMicroservice options', () => {
         }],
         ports: [{ port: 8080, protocol: 'TCP' }],
       },
+    ]);
+  });
+
+  test('allowFrom admits cdk8s-plus workloads, labelled pods and IP blocks, each in its namespace', () => {
+    // GIVEN a hand-written cdk8s-plus Deployment in the chart's namespace, pods in another, and an IP block
+    let batch: kplus.Deployment | undefined;
+    const manifests = render({}, (orders, chart) => {
+      batch = new kplus.Deployment(chart, 'batch', { containers: [{ image: 'registry.example.com/batch:1.0.0' }] });
+      orders.allowFrom(batch);
+      orders.allowFrom(NetworkPeer.pods({ app: 'reports' }, 'analytics'));
+      orders.allowFrom(NetworkPeer.ipBlock('10.20.0.0/16', ['10.20.1.0/24']));
+    });
+    const rules = find(manifests, 'NetworkPolicy', 'orders').spec.ingress;
+    const batchAddress = find(manifests, 'Deployment', batch!.name).spec.selector.matchLabels;
+    expect(batchAddress).toEqual(batch!.matchLabels);
+    expect(rules).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: batchAddress } }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'analytics' } }, podSelector: { matchLabels: { app: 'reports' } } }],
+        ports: [{ port: 8080, protocol: 'TCP' }],
+      },
+      { from: [{ ipBlock: { cidr: '10.20.0.0/16', except: ['10.20.1.0/24'] } }], ports: [{ port: 8080, protocol: 'TCP' }] },
     ]);
   });
 

@@ -1,5 +1,5 @@
-import { Duration } from 'cdk8s';
-import { GoMicroservice, GoMicroserviceProps, PreStop, Probe } from '../../lib';
+import { Chart, Duration, Testing } from 'cdk8s';
+import { GoMicroservice, GoMicroserviceProps, INetworkPeer, NetworkPeer, NetworkPeerSource, PreStop, Probe } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { expectExactError, shopChart } from '../util';
 
@@ -146,5 +146,83 @@ describe('GoMicroservice rejects bad input', () => {
     expect(() => orders.addEnvironment('9LIVES', kplus.EnvValue.fromValue('x'))).toThrow(
       '[test/orders] addEnvironment has an invalid environment variable name "9LIVES": use letters, digits and \'_\', not starting with a digit',
     );
+  });
+});
+
+describe('GoMicroservice.allowFrom rejects peers it cannot select correctly', () => {
+  function shopAndBare(): { orders: GoMicroservice; bare: Chart } {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const bare = new Chart(app, 'bare');
+    return { orders: new GoMicroservice(shop, 'orders', { image: IMAGE }), bare };
+  }
+
+  test('throws when a GoMicroservice peer has no namespace on it or its chart', () => {
+    const { orders, bare } = shopAndBare();
+    const users = new GoMicroservice(bare, 'users', { image: IMAGE });
+    expectExactError(() => orders.allowFrom(users),
+      '[shop/orders] allowFrom peer ("bare/users") has no namespace, so the rule cannot select its pods by namespace: set the namespace of the peer or of its chart');
+  });
+
+  test('throws when a cdk8s-plus workload peer has no namespace', () => {
+    const { orders, bare } = shopAndBare();
+    const batch = new kplus.Deployment(bare, 'batch', { containers: [{ image: 'registry.example.com/batch:1.0.0' }] });
+    expectExactError(() => orders.allowFrom(batch),
+      '[shop/orders] allowFrom peer ("bare/batch") has no namespace, so the rule cannot select its pods by namespace: set the namespace of the peer or of its chart');
+  });
+
+  test('throws when a cdk8s-plus pod selector peer names no namespace', () => {
+    const { orders, bare } = shopAndBare();
+    const pods = kplus.Pods.select(bare, 'batch-pods', { labels: { app: 'batch' } });
+    expectExactError(() => orders.allowFrom(pods),
+      '[shop/orders] allowFrom peer ("bare/batch-pods") has no namespace, so the rule cannot select its pods by namespace: set the namespace of the peer or of its chart');
+  });
+
+  test('throws when the peer is the service itself', () => {
+    const { orders } = shopAndBare();
+    const message = '[shop/orders] allowFrom peer ("shop/orders") is this service itself: allowFrom admits other workloads, not the service\'s own pods';
+    expectExactError(() => orders.allowFrom(orders), message);
+    expectExactError(() => orders.allowFrom(orders.deployment), message);
+    expectExactError(() => orders.allowFrom(NetworkPeer.pods({ ...orders.selectorLabels }, 'shop')), message);
+  });
+
+  test('throws when the peer is not a network peer', () => {
+    const { orders } = shopAndBare();
+    expectExactError(() => orders.allowFrom({ serviceName: 'users' } as unknown as NetworkPeerSource),
+      '[shop/orders] allowFrom peer ({"serviceName":"users"}) must be a network peer: a GoMicroservice, a PlainWorkload, NetworkPeer.pods/namespace/ipBlock, or a cdk8s-plus workload');
+  });
+
+  test('throws when a peer selects every pod', () => {
+    const { orders } = shopAndBare();
+    expectExactError(() => orders.allowFrom(NetworkPeer.pods({}, 'jobs')),
+      '[shop/orders] allowFrom peer ({}) selects every pod (no labels): select the peer\'s pods by label, or admit its namespace with NetworkPeer.namespace');
+  });
+
+  test('throws when a peer selects more than one kind of source', () => {
+    const { orders } = shopAndBare();
+    const both: INetworkPeer = { toNetworkPeerConfig: () => ({ namespace: 'jobs', ipBlock: { cidr: '10.0.0.0/8' } }) };
+    expectExactError(() => orders.allowFrom(both),
+      '[shop/orders] allowFrom peer ("jobs") must select exactly one of pods, namespace or ipBlock');
+  });
+
+  test('throws when a peer namespace is not a DNS-1123 label', () => {
+    const { orders } = shopAndBare();
+    expectExactError(() => orders.allowFrom(NetworkPeer.pods({ app: 'batch' }, 'Jobs')),
+      '[shop/orders] allowFrom peer namespace ("Jobs") must be a DNS-1123 label: lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters');
+  });
+
+  test('throws when an IP block is not a CIDR range of one family', () => {
+    const { orders } = shopAndBare();
+    expectExactError(() => orders.allowFrom(NetworkPeer.ipBlock('10.0.0.0')),
+      '[shop/orders] allowFrom peer ipBlock ("10.0.0.0") must be a CIDR range of one address family, such as 10.0.0.0/16 or fd00::/64');
+    expectExactError(() => orders.allowFrom(NetworkPeer.ipBlock('10.0.0.0/8', ['fd00::/64'])),
+      '[shop/orders] allowFrom peer ipBlock ("fd00::/64") must be a CIDR range of one address family, such as 10.0.0.0/16 or fd00::/64');
+  });
+
+  test('throws when a peer label requirement has an unknown operator', () => {
+    const { orders } = shopAndBare();
+    const odd: INetworkPeer = { toNetworkPeerConfig: () => ({ pods: { labels: {}, expressions: [{ key: 'tier', operator: 'Gt', values: ['1'] }], namespace: 'jobs' } }) };
+    expectExactError(() => orders.allowFrom(odd),
+      '[shop/orders] allowFrom peer matchExpressions operator ("Gt") must be one of In, NotIn, Exists, DoesNotExist');
   });
 });

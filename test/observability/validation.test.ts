@@ -98,6 +98,18 @@ describe('ObservabilityStack rejects bad input', () => {
     expect(() => stack.monitor(svc)).toThrow('[obs/observability] monitor ("users") has no namespace: set the service\'s namespace or its chart\'s');
   });
 
+  test('throws when Grafana or the collector is to admit a peer whose namespace cannot be known', () => {
+    // GIVEN a workload in a chart without a namespace
+    const f = fixture();
+    const bare = new Chart(f.app, 'bare');
+    const proxy = new kplus.Deployment(bare, 'proxy', { containers: [{ image: 'registry.example.com/proxy:1.0.0' }] });
+    // WHEN the stack's components admit it THEN
+    expectExactError(() => f.stack.grafana!.allowFrom(proxy),
+      '[obs/observability/Grafana] allowFrom peer ("bare/proxy") has no namespace, so the rule cannot select its pods by namespace: set the namespace of the peer or of its chart');
+    expectExactError(() => f.stack.collector!.allowFrom(proxy),
+      '[obs/observability/Collector] allowFrom peer ("bare/proxy") has no namespace, so the rule cannot select its pods by namespace: set the namespace of the peer or of its chart');
+  });
+
   test('throws when the service already sets an OTEL variable', () => {
     const f = fixture();
     f.orders.addEnvironment('OTEL_SERVICE_NAME', kplus.EnvValue.fromValue('x'));

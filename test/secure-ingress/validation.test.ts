@@ -162,7 +162,7 @@ describe('SecureIngress.addRoute rejects bad routes', () => {
     ['an invalid Service name', GATEWAY, () => ({ host: 'shop.example.com', service: { serviceName: 'Legacy', ports: [80] } }),
       '[test/edge] addRoute service.serviceName ("Legacy") must be a DNS-1123 label: lower-case letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters'],
     ['a port for a GoMicroservice', GATEWAY, ({ users }) => ({ host: 'shop.example.com', service: users, port: 8080 }),
-      '[test/edge] addRoute port (8080) applies to ServiceReference backends only: a GoMicroservice is reached on its servicePort or grpcPort, chosen by protocol'],
+      '[test/edge] addRoute port (8080) applies to ServiceReference backends only: a routable backend (a GoMicroservice) is reached on its Service port named http or grpc, chosen by protocol'],
     ['a host without a certificate', { ...INGRESS, certificates: Certificates.fromSecrets({ 'shop.example.com': 'shop-tls' }) },
       ({ users }) => ({ host: 'api.example.com', service: users }),
       '[test/edge] addRoute host ("api.example.com") has no certificate source: Certificates.fromSecrets({"shop.example.com":"shop-tls"}) lists no Secret for it; add one, or use a wildcard Secret or cert-manager'],

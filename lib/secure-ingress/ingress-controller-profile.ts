@@ -1,0 +1,115 @@
+import { Size } from 'cdk8s';
+import type { BackendProtocol } from './backend-protocol';
+
+/** Timeouts resolved to whole seconds (or milliseconds where noted). */
+export interface ResolvedTimeouts {
+  /** Whole request, milliseconds. */
+  readonly requestMillis?: number;
+  /** One backend attempt, milliseconds. */
+  readonly backendRequestMillis?: number;
+  /** Connect, seconds. */
+  readonly connectSeconds?: number;
+  /** Read, seconds. */
+  readonly readSeconds?: number;
+  /** Send, seconds. */
+  readonly sendSeconds?: number;
+}
+
+/** Validated CORS settings with defaults filled in. */
+export interface ResolvedCors {
+  /** Allowed origins. */
+  readonly allowOrigins: string[];
+  /** Allowed methods. */
+  readonly allowMethods: string[];
+  /** Allowed request headers. */
+  readonly allowHeaders: string[];
+  /** Exposed response headers. */
+  readonly exposeHeaders: string[];
+  /** Whether credentials are allowed. */
+  readonly allowCredentials: boolean;
+  /** Preflight cache lifetime, seconds. */
+  readonly maxAgeSeconds: number;
+}
+
+/** Validated rate limits. */
+export interface ResolvedRateLimit {
+  /** Requests per second per client. */
+  readonly requestsPerSecond?: number;
+  /** Requests per minute per client. */
+  readonly requestsPerMinute?: number;
+  /** Concurrent connections per client. */
+  readonly connections?: number;
+  /** Burst as a multiple of the rate. */
+  readonly burstMultiplier?: number;
+}
+
+/**
+ * What one Ingress object asks of the controller: the typed options, already
+ * validated. A profile maps each to annotations or reports it as unsupported.
+ */
+export interface IngressControllerRequest {
+  /** True when the hosts have TLS: plain HTTP must redirect to HTTPS. */
+  readonly tls: boolean;
+  /** Protocol of every backend of this Ingress. */
+  readonly protocol: BackendProtocol;
+  /** Replacement for the matched prefix of every path of this Ingress. */
+  readonly rewritePrefix?: string;
+  /** Timeouts of every path of this Ingress. */
+  readonly timeouts?: ResolvedTimeouts;
+  /** Per-client rate limits. */
+  readonly rateLimit?: ResolvedRateLimit;
+  /** Largest request body. */
+  readonly maxBodySize?: Size;
+  /** CORS. */
+  readonly cors?: ResolvedCors;
+  /** Security response headers, when explicitly asked for. */
+  readonly securityHeaders?: Record<string, string>;
+}
+
+/** What a profile made of an `IngressControllerRequest`. */
+export interface IngressControllerAnnotations {
+  /** Annotations to put on the Ingress. */
+  readonly annotations: Record<string, string>;
+  /**
+   * The options (prop paths such as `rateLimit.requestsPerMinute`) this
+   * controller cannot express; the ingress turns each into an error.
+   */
+  readonly unsupported: string[];
+}
+
+/** A path as the controller wants it written. */
+export interface IngressControllerPath {
+  /** `spec.rules[].http.paths[].path`. */
+  readonly path: string;
+  /** `spec.rules[].http.paths[].pathType`: `Prefix`, `Exact` or `ImplementationSpecific`. */
+  readonly pathType: string;
+}
+
+/**
+ * A controller profile: how one ingress controller reads the typed options of
+ * a `SecureIngress` in Ingress mode. Implement it to support another
+ * controller; options it cannot express must be reported as `unsupported`,
+ * never dropped.
+ */
+export interface IIngressControllerProfile {
+  /** Name of the controller, used in messages (e.g. `ingress-nginx`). */
+  readonly name: string;
+
+  /** Namespace the controller's pods run in by convention. */
+  readonly namespace: string;
+
+  /** Annotations for one Ingress object. */
+  annotationsFor(request: IngressControllerRequest): IngressControllerAnnotations;
+
+  /**
+   * The path to write for a prefix match whose prefix is replaced by
+   * `rewritePrefix`, or `undefined` when the controller cannot rewrite.
+   */
+  rewritePath(path: string, rewritePrefix: string): IngressControllerPath | undefined;
+
+  /**
+   * Why a raw annotation may not be set (e.g. snippets that inject controller
+   * configuration), or `undefined` when it may.
+   */
+  rejectAnnotation(key: string, value: string): string | undefined;
+}
