@@ -36,7 +36,6 @@ NODE_VERSIONS="${NODE_VERSIONS-22.23.5 24.22.3}"
 
 PUBLINT_VERSION=0.3.25
 ATTW_VERSION=0.18.5
-PLUS33_VERSION=2.5.57
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdk8s-go-platform-consumers.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -62,7 +61,7 @@ node "$FIXTURES/check-tarball.mjs" "$TARBALL"
 CDK8S="$(dev cdk8s)"; PLUS27="$(dev cdk8s-plus-27)"; CONSTRUCTS="$(dev constructs)"
 CLI="$(dev cdk8s-cli)"; TYPESCRIPT="$(dev typescript)"; TSX="$(dev tsx)"
 JEST="$(dev jest)"; TS_JEST="$(dev ts-jest)"; TYPES_JEST="$(dev @types/jest)"; TYPES_NODE="$(dev @types/node)"
-CDKTF="$(dev cdktf)"; PROVIDER_DOCKER="$(dev @cdktf/provider-docker)"
+CDKTF="$(dev cdktf)"; PROVIDER_DOCKER="$(dev @cdktf/provider-docker)"; PLUS33_VERSION="$(dev cdk8s-plus-33)"
 
 # readme_block HEADING LANG: the first LANG code block under the README
 # heading HEADING (up to the next heading of the same or a higher level).
