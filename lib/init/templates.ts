@@ -79,8 +79,8 @@ export function initFiles(name: string, versions: InitVersions): InitFile[] {
     {
       path: 'cdk8s.yaml',
       text: `language: typescript
-# tsx only transpiles main.ts (types are checked by \`npm run typecheck\` and
-# the tests), so synth costs about what the compiled JavaScript costs.
+# tsx only transpiles main.ts: types are checked by \`npm run typecheck\` and
+# the tests, not on every synth.
 app: node --import tsx main.ts
 output: dist
 validations:
