@@ -1,9 +1,14 @@
-import { IngressMode, ResourceOptions } from '../lib';
+import { IngressMode, KubernetesVersion, ResourceOptions } from '../lib';
 
 /** What differs between the environments of the example platform. */
 export interface Environment {
   /** Environment name; also the output folder under `dist/`. */
   readonly name: string;
+  /**
+   * The Kubernetes minor the environment's cluster runs: what the constructs
+   * may emit and what the policy gate checks against.
+   */
+  readonly kubernetesVersion: KubernetesVersion;
   /** Namespace of the shop services. */
   readonly namespace: string;
   /** Public DNS zone the environment is served under. */
@@ -43,9 +48,14 @@ export interface Environment {
   };
 }
 
-/** A small, cheap environment for integration testing. */
+/**
+ * A small, cheap environment for integration testing. Its cluster is upgraded
+ * first, so it already runs Kubernetes 1.34 (the kubelet's sleep pre-stop
+ * hook, Service traffic distribution) while production is still on 1.27.
+ */
 export const STAGING: Environment = {
   name: 'staging',
+  kubernetesVersion: KubernetesVersion.V1_34,
   namespace: 'shop',
   domain: 'staging.shop.example.com',
   release: { users: '2.1.0-rc.1', orders: '1.5.0-rc.2', payments: '3.0.0-rc.1' },
@@ -60,6 +70,7 @@ export const STAGING: Environment = {
 /** Production: more replicas, more headroom, wider autoscaling. */
 export const PRODUCTION: Environment = {
   name: 'production',
+  kubernetesVersion: KubernetesVersion.V1_27,
   namespace: 'shop',
   domain: 'shop.example.com',
   release: { users: '2.0.3', orders: '1.4.2', payments: '2.9.7' },

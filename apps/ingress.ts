@@ -1,7 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { BackendProtocol, Certificates, GatewayAttachment, IngressController, IngressMode, SecureIngress } from '../lib';
 import type { Environment } from './environments';
-import type { ShopServices } from './platform';
+import type { ShopServices } from './shop';
 
 /**
  * The storefront's public edge: `<domain>` serves the users and orders REST

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
-import { AlertReceiver, AlertSeverity, ObservabilityStack, Storage } from '../lib';
+import { AlertReceiver, AlertSeverity, Certificates, GrafanaAuth, IngressController, ObservabilityStack, SecureIngress, Storage } from '../lib';
 import { Environment } from './environments';
-import { ShopServices } from './platform';
+import { ShopServices } from './shop';
 
 /**
  * The observability stack of one environment, in a chart of its own, with
@@ -29,12 +29,16 @@ export function buildObservability(app: App, env: Environment, services: ShopSer
       namespace: o.namespace,
       alertRules,
       prometheus: {
+        cluster: `shop-${env.name}`,
+        environment: env.name,
+        remoteWrite: [{ url: 'https://metrics.example.com/api/v1/push', name: 'long-term', auth: { bearerToken: { secretName: 'prometheus-remote-write', key: 'token' } } }],
         retention: o.retention,
         storage: o.storageSize !== undefined ? Storage.persistentVolumeClaim({ size: o.storageSize }) : Storage.emptyDir({ sizeLimit: '4Gi' }),
       },
       loki: { retention: '72h', storage: Storage.emptyDir({ sizeLimit: '4Gi' }) },
       tempo: { retention: '24h', storage: Storage.emptyDir({ sizeLimit: '2Gi' }) },
       alertmanager: {
+        replicas: 3,
         receivers: [
           AlertReceiver.none('null'),
           AlertReceiver.slack('shop-team', { channel: `#shop-${env.name}-alerts`, apiUrl: { secretName: 'alertmanager-slack', key: 'webhook-url' } }),
@@ -47,6 +51,25 @@ export function buildObservability(app: App, env: Environment, services: ShopSer
     });
   for (const service of [services.users, services.orders, services.payments]) {
     stack.monitor(service);
+  }
+  if (stack.grafana !== undefined) {
+    // Grafana at grafana.<domain>, behind the environment's ingress controller, with single sign-on.
+    const edge = new SecureIngress(chart, 'grafana-edge', {
+      partOf: 'observability',
+      ingress: { ingressClassName: env.edge.className, controller: IngressController.ingressNginx() },
+      certificates: Certificates.fromClusterIssuer(env.edge.clusterIssuer),
+    });
+    stack.exposeGrafana(edge, {
+      host: `grafana.${env.domain}`,
+      auth: GrafanaAuth.oidc({
+        authUrl: 'https://sso.example.com/oauth2/authorize',
+        tokenUrl: 'https://sso.example.com/oauth2/token',
+        apiUrl: 'https://sso.example.com/oauth2/userinfo',
+        clientId: `grafana-${env.name}`,
+        clientSecret: { secretName: 'grafana-oidc', key: 'client-secret' },
+        roleAttributePath: "contains(groups[*], 'shop-sre') && 'Admin' || 'Viewer'",
+      }),
+    });
   }
   return stack;
 }

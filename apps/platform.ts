@@ -1,62 +1,13 @@
-import { App, Chart, Duration } from 'cdk8s';
-import { GoMicroservice, Probe } from '../lib';
+import { App, Chart } from 'cdk8s';
+import { setKubernetesVersion } from '../lib';
 import { Environment } from './environments';
 import { buildIngress } from './ingress';
 import { buildObservability } from './observability';
-
-/** The shop services of one environment. */
-export interface ShopServices {
-  readonly users: GoMicroservice;
-  readonly orders: GoMicroservice;
-  readonly payments: GoMicroservice;
-}
-
-/**
- * The shop: users over HTTP, orders over HTTP and gRPC, payments over gRPC.
- * Users calls orders, orders calls payments.
- */
-export function buildShop(chart: Chart, env: Environment): ShopServices {
-  const common = { partOf: 'shop', resources: env.resources };
-
-  const users = new GoMicroservice(chart, 'users', {
-    ...common,
-    image: `registry.example.com/shop/users:${env.release.users}`,
-    replicas: env.replicas,
-    config: { LOG_LEVEL: env.logLevel, SESSION_TTL: '30m' },
-    secretEnv: { SESSION_SIGNING_KEY: { secretName: 'users-session', key: 'signing-key' } },
-  });
-
-  const orders = new GoMicroservice(chart, 'orders', {
-    ...common,
-    image: `registry.example.com/shop/orders:${env.release.orders}`,
-    grpcPort: 9090,
-    autoscaling: { ...env.ordersScaling, targetCpuUtilizationPercent: 65, targetMemoryUtilizationPercent: 80 },
-    // Orders serves REST for the storefront and gRPC for internal callers;
-    // its HTTP health endpoints cover both servers.
-    probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
-    config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
-    secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
-  });
-
-  const payments = new GoMicroservice(chart, 'payments', {
-    ...common,
-    image: `registry.example.com/shop/payments:${env.release.payments}`,
-    grpcPort: 9090,
-    metricsPort: 9102,
-    replicas: env.replicas,
-    config: { LOG_LEVEL: env.logLevel },
-    secretEnvFrom: ['payments-provider'],
-    shutdown: { delay: Duration.seconds(10), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(45) },
-  });
-
-  orders.allowFrom(users);
-  payments.allowFrom(orders, { ports: ['grpc'] });
-
-  return { users, orders, payments };
-}
+import { buildShop } from './shop';
 
 /** Builds the whole example platform of one environment into `app`. */
 export function buildPlatform(app: App, env: Environment): void {
+  setKubernetesVersion(app, env.kubernetesVersion);
   const shop = new Chart(app, 'shop', { namespace: env.namespace, disableResourceNameHashes: true });
   const services = buildShop(shop, env);
   buildIngress(shop, env, services);

@@ -12,3 +12,9 @@ export type {
 } from './common/contracts';
 export { PlainWorkload } from './common/plain-workload';
 export type { IPlainService, IPlainWorkloadTarget, PlainWorkloadProps } from './common/plain-workload';
+export {
+  KubernetesVersion, KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_CONTEXT,
+  KubernetesFeature, KubernetesFeatureInfo, KUBERNETES_FEATURES,
+  setKubernetesVersion, kubernetesVersionOf, compareKubernetesVersions, kubernetesFeatureSince,
+  supportsKubernetesFeature, nativeSidecarsAvailable,
+} from './common/kubernetes-version';

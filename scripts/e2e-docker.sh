@@ -193,6 +193,13 @@ GID_SEEN=$(awk '/^Gid:/{print $2}' "/proc/$PID/status")
 log "process runs as uid $UID_SEEN gid $GID_SEEN; image user $(docker image inspect -f '{{.Config.User}}' "$IMAGE")"
 docker logs "$CONTAINER" 2>&1 | head -1 | node -e 'JSON.parse(require("fs").readFileSync(0,"utf8"))' || die "logs are not JSON"
 
+# --- live metric contract (scripts/e2e-metric-contract.sh) -------------------
+# Debian's Prometheus scrapes the running service through the stack's own job
+# and relabeling, evaluates the stack's rules, and every metric and label the
+# built-in alerts and dashboard use must be in what the service exports.
+curl -fsS "$URL/v1/orders" >/dev/null || die "GET /v1/orders failed"
+bash scripts/e2e-metric-contract.sh "127.0.0.1:$PORT" || die "the live metric contract failed"
+
 # --- graceful shutdown -------------------------------------------------------
 log "SIGTERM: readiness fails for SHUTDOWN_DELAY=${DELAY}s, then the server drains; grace period ${GRACE}s"
 T0=$(date +%s.%N)

@@ -8,16 +8,55 @@
  * which neither `require()` nor jest (without transforms) can load. Bundling
  * them once keeps the policy gate synchronous and dependency-free at run time.
  *
- * Run after upgrading any of the schema packages:
+ * The packages are not dependencies of this repository (they declare Node 22+
+ * while the library supports Node 20, and only esbuild reads them): the exact
+ * versions and npm integrity of the packages and everything they import are
+ * pinned in `scripts/policy-validators.sources.json`; this script fetches the
+ * tarballs with `npm pack`, checks their integrity, unpacks them into
+ * `.cache/policy-validators/node_modules` and bundles from there.
  *
- *   npx tsx scripts/gen-policy-validators.ts
+ * Run after changing the pinned sources:
+ *
+ *   npm run policy:validators
  */
+import { execFileSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { build, Plugin } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'lib/policy/schema/validators.generated.js');
+const CACHE = path.join(ROOT, '.cache/policy-validators');
+const MODULES = path.join(CACHE, 'node_modules');
+
+interface PinnedPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly integrity: string;
+}
+
+/** Fetches, checks and unpacks every pinned package into MODULES. */
+function fetchSources(): void {
+  const { packages } = JSON.parse(fs.readFileSync(path.join(__dirname, 'policy-validators.sources.json'), 'utf8')) as { packages: PinnedPackage[] };
+  const tgz = (p: PinnedPackage): string => path.join(CACHE, `${p.name.replace('@', '').replace('/', '-')}-${p.version}.tgz`);
+  const missing = packages.filter((p) => !fs.existsSync(tgz(p)));
+  if (missing.length > 0) {
+    fs.mkdirSync(CACHE, { recursive: true });
+    execFileSync('npm', ['pack', ...missing.map((p) => `${p.name}@${p.version}`), '--pack-destination', CACHE, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  fs.rmSync(MODULES, { recursive: true, force: true });
+  for (const p of packages) {
+    const file = tgz(p);
+    const integrity = `sha512-${crypto.createHash('sha512').update(fs.readFileSync(file)).digest('base64')}`;
+    if (integrity !== p.integrity) {
+      throw new Error(`${file}: integrity ${integrity} is not the pinned ${p.integrity}`);
+    }
+    const dir = path.join(MODULES, p.name);
+    fs.mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xzf', file, '-C', dir, '--strip-components=1']);
+  }
+}
 
 /** Schema packages and the API groups taken from each. */
 const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
@@ -43,7 +82,7 @@ interface Entry {
 }
 
 function collect(pkg: string, groups: readonly string[] | undefined): Entry[] {
-  const dir = path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }));
+  const dir = path.join(MODULES, pkg);
   const entries: Entry[] = [];
   const walk = (d: string): void => {
     for (const f of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -101,6 +140,7 @@ const re2Shim: Plugin = {
 };
 
 async function main(): Promise<void> {
+  fetchSources();
   const entries = PACKAGES.flatMap(({ pkg, groups }) => collect(pkg, groups));
   const seen = new Set<string>();
   const imports: string[] = [];
@@ -115,7 +155,7 @@ async function main(): Promise<void> {
   });
   const versions = Object.fromEntries(PACKAGES.map(({ pkg }) => [
     pkg,
-    (JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), 'utf8')) as { version: string }).version,
+    (JSON.parse(fs.readFileSync(path.join(MODULES, pkg, 'package.json'), 'utf8')) as { version: string }).version,
   ]));
   const entry = [
     ...imports,
@@ -127,7 +167,7 @@ async function main(): Promise<void> {
   ].join('\n');
 
   const result = await build({
-    stdin: { contents: entry, resolveDir: ROOT, loader: 'js', sourcefile: 'validators-entry.js' },
+    stdin: { contents: entry, resolveDir: CACHE, loader: 'js', sourcefile: 'validators-entry.js' },
     bundle: true,
     format: 'cjs',
     platform: 'node',

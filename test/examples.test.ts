@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdk8s';
-import { ENVIRONMENTS } from '../apps/environments';
+import { ENVIRONMENTS, PRODUCTION, STAGING } from '../apps/environments';
 import { buildPlatform } from '../apps/platform';
 import { checkManifests, Severity } from '../lib';
 import { policyMatchers } from '../lib/policy/jest';
@@ -16,10 +16,11 @@ function synthEnvironment(name: string): Manifest[] {
 
 describe.each(ENVIRONMENTS.map((e) => e.name))('example platform: %s', (name) => {
   const manifests = synthEnvironment(name);
+  const kubernetesVersion = ENVIRONMENTS.find((e) => e.name === name)!.kubernetesVersion;
 
-  test('passes the policy gate: strict schema, restricted Pod Security, hygiene', () => {
-    expect(manifests).toPassPolicies();
-    const result = checkManifests(manifests);
+  test('passes the policy gate at its Kubernetes version: strict schema, restricted Pod Security, hygiene', () => {
+    expect(manifests).toPassPolicies({ kubernetesVersion });
+    const result = checkManifests(manifests, { kubernetesVersion });
     expect(result.findings.filter((f) => f.severity === Severity.ERROR)).toEqual([]);
     expect(result.findings.filter((f) => f.severity === Severity.WARNING)).toEqual([]);
   });
@@ -39,6 +40,26 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('example platform: %s', (name) =>
     expect(users.spec.template.spec.containers[0].image).toBe(`registry.example.com/shop/users:${env.release.users}`);
     expect(users.spec.template.spec.containers[0].resources.limits.memory).toBe(env.resources.limits!.memory);
   });
+});
+
+test('staging targets 1.34 and uses what it brings; production stays on 1.27', () => {
+  expect(STAGING.kubernetesVersion).toBe('1.34');
+  expect(PRODUCTION.kubernetesVersion).toBe('1.27');
+  const staging = synthEnvironment('staging');
+  const production = synthEnvironment('production');
+  const orders = (ms: Manifest[], kind: string) => ms.find((m) => m.kind === kind && m.metadata.name === 'orders')!;
+  expect(orders(staging, 'Service').spec.trafficDistribution).toBe('PreferClose');
+  expect(orders(staging, 'Deployment').spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+  expect(orders(production, 'Service').spec.trafficDistribution).toBeUndefined();
+  expect(orders(production, 'Deployment').spec.template.spec.containers[0].lifecycle).toBeUndefined();
+});
+
+test('the gate rejects the 1.34 staging output when told the cluster is 1.27', () => {
+  const result = checkManifests(synthEnvironment('staging'), { kubernetesVersion: '1.27' });
+  expect(result.passed).toBe(false);
+  expect([...new Set(result.findings.map((f) => f.ruleId))]).toEqual(['GP-SCHEMA-VERSION']);
+  expect(result.findings.map((f) => f.message)).toContain(
+    'Service/shop/orders spec.trafficDistribution: field added in Kubernetes 1.30, newer than the target 1.27');
 });
 
 test('the example platform synthesizes byte-identically twice', () => {

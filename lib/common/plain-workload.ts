@@ -100,17 +100,15 @@ export class PlainWorkload extends Construct implements IRoutableBackend, IMonit
   public readonly namespace?: string;
   /** The workload's pod selector labels. */
   public readonly selectorLabels: Record<string, string>;
-  /** The Service's labels, copied onto monitoring objects. */
+  /** The Service's labels when this construct was created, copied onto monitoring objects. */
   public readonly labels: Record<string, string>;
   /** The Service's named ports. */
   public readonly servicePorts: BackendPort[];
-  /** The NetworkPolicy that admits peers, once one was admitted (with `networkPolicy`). */
-  public networkPolicy?: kplus.NetworkPolicy;
-
   private readonly workload: IPlainWorkloadTarget;
   private readonly metrics?: MetricsEndpoint;
   private readonly metricsPortName: string;
   private readonly createPolicy: boolean;
+  private policy?: kplus.NetworkPolicy;
 
   public constructor(scope: Construct, id: string, props: PlainWorkloadProps) {
     super(scope, id);
@@ -153,6 +151,11 @@ export class PlainWorkload extends Construct implements IRoutableBackend, IMonit
     } else if (props.prometheusScrape === true) {
       fail(this, `prometheusScrape (true) needs a metrics port, which Service ${show(this.name)} does not have: name it metrics, or set metricsPortName`);
     }
+  }
+
+  /** The NetworkPolicy that admits peers, once one was admitted (with `networkPolicy`); `undefined` before. */
+  public get networkPolicy(): kplus.NetworkPolicy | undefined {
+    return this.policy;
   }
 
   /** The labels that select the Service: its own labels. */
@@ -207,12 +210,12 @@ export class PlainWorkload extends Construct implements IRoutableBackend, IMonit
     if (!this.createPolicy) {
       return;
     }
-    this.networkPolicy ??= new kplus.NetworkPolicy(this, 'NetworkPolicy', {
+    this.policy ??= new kplus.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: `${this.name}-admitted`, namespace: this.namespace },
       selector: kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels, expressions: [] }),
       ingress: { default: kplus.NetworkPolicyTrafficDefault.DENY },
     });
-    this.networkPolicy.addIngressRule(resolved.plus, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
+    this.policy.addIngressRule(resolved.plus, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
   }
 
   /** Adds an environment variable to the workload's first container; a name set twice throws. */

@@ -5,177 +5,20 @@ import {
   BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
 } from '../common/contracts';
 import { fail, show } from '../common/errors';
-import { seconds } from '../common/durations';
 import { contentHash } from '../common/hash';
 import { hardenPodTemplate } from '../common/pod-hardening';
+import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
 import { validateDnsLabel, validateEnvName } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
-import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
-import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
+import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
+import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
+import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
+import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
 import { ProbeKind } from './probe';
 import { PreStopKind } from './shutdown';
-
-/** Horizontal pod autoscaling (`autoscaling/v2`). */
-export interface AutoscalingOptions {
-  /**
-   * Fewest pods; also the floor the PodDisruptionBudget is sized against.
-   * @default 2
-   */
-  readonly minReplicas?: number;
-
-  /**
-   * Most pods.
-   * @default 10
-   */
-  readonly maxReplicas?: number;
-
-  /**
-   * Average CPU utilization, as a percentage of the request, to hold.
-   * @default 70
-   */
-  readonly targetCpuUtilizationPercent?: number;
-
-  /**
-   * Average memory utilization, as a percentage of the request, to hold.
-   * @default - no memory target
-   */
-  readonly targetMemoryUtilizationPercent?: number;
-
-  /**
-   * How long recommendations must stay lower before the autoscaler scales
-   * down, so brief dips do not flap the pod count.
-   * @default Duration.minutes(5)
-   */
-  readonly scaleDownStabilization?: Duration;
-}
-
-/**
- * PodDisruptionBudget (`policy/v1`), created when the replica floor is two or
- * more. It never blocks node drains: `maxUnavailable` is at least one and
- * unhealthy pods may always be evicted.
- */
-export interface DisruptionBudgetOptions {
-  /**
-   * Pods that may be down at once during voluntary disruptions.
-   * @default 1
-   */
-  readonly maxUnavailable?: number;
-}
-
-/** Options for `allowFrom`. */
-export interface AllowFromOptions {
-  /**
-   * Named ports of this service the peer may reach.
-   * @default - the API ports: `http`, and `grpc` when the service has one
-   */
-  readonly ports?: GoServicePortName[];
-}
-
-/** Props of a `GoMicroservice`. */
-export interface GoMicroserviceProps extends GoServiceProps {
-  /**
-   * Namespace of every object.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * `app.kubernetes.io/instance`, which tells apart several installs of one
-   * application. Part of the selector, so it must never change.
-   * @default - the name
-   */
-  readonly instance?: string;
-
-  /**
-   * `app.kubernetes.io/component`.
-   * @default 'backend'
-   */
-  readonly component?: string;
-
-  /**
-   * `app.kubernetes.io/part-of`: the larger application this service belongs to.
-   * @default - no part-of label
-   */
-  readonly partOf?: string;
-
-  /**
-   * Pods to run when autoscaling is off.
-   * @default 3
-   */
-  readonly replicas?: number;
-
-  /**
-   * Horizontal pod autoscaling; when set, `spec.replicas` is left to the HPA.
-   * @default - no autoscaler; the Deployment runs `replicas` pods
-   */
-  readonly autoscaling?: AutoscalingOptions;
-
-  /**
-   * PodDisruptionBudget sizing, used when the replica floor is two or more.
-   * @default - `maxUnavailable: 1`
-   */
-  readonly disruptionBudget?: DisruptionBudgetOptions;
-
-  /**
-   * Spread pods across zones and nodes with topology spread constraints
-   * (`ScheduleAnyway`, so small clusters still schedule) when the service runs
-   * two or more pods.
-   * @default true
-   */
-  readonly topologySpread?: boolean;
-
-  /**
-   * Port of the Service in front of the HTTP container port.
-   * @default 80
-   */
-  readonly servicePort?: number;
-
-  /**
-   * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.
-   * @default true
-   */
-  readonly prometheusScrape?: boolean;
-
-  /**
-   * The identity of the pods. Its token is never mounted.
-   * @default - a new ServiceAccount named after the service
-   */
-  readonly serviceAccount?: kplus.IServiceAccount;
-}
-
-/** Default of `AutoscalingOptions`. @internal */
-const AUTOSCALING_DEFAULTS = {
-  minReplicas: 2,
-  maxReplicas: 10,
-  targetCpuUtilizationPercent: 70,
-  scaleDownStabilizationSeconds: 300,
-} as const;
-
-/** Default of `GoMicroserviceProps`. @internal */
-const MICROSERVICE_DEFAULTS = {
-  replicas: 3,
-  component: 'backend',
-  servicePort: 80,
-  maxUnavailable: 1,
-  revisionHistoryLimit: 5,
-  tmpSizeLimitMi: 64,
-} as const;
-
-/** Resolved autoscaling settings. */
-export interface ResolvedAutoscaling {
-  /** Fewest pods. */
-  readonly minReplicas: number;
-  /** Most pods. */
-  readonly maxReplicas: number;
-  /** CPU utilization target, percent. */
-  readonly targetCpuUtilizationPercent: number;
-  /** Memory utilization target, percent, if any. */
-  readonly targetMemoryUtilizationPercent?: number;
-  /** Scale-down stabilization window, seconds. */
-  readonly scaleDownStabilizationSeconds: number;
-}
 
 /**
  * A Go HTTP/gRPC service on Kubernetes with production defaults.
@@ -235,6 +78,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   private readonly pods: kplus.Pods;
   private readonly envOwners = new Set<string>();
+  /** Fewest pods that run: `autoscaling.minReplicas`, or `replicas`. */
+  private readonly replicaFloor: number;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
     super(scope, id);
@@ -249,6 +94,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.servicePort = props.servicePort ?? MICROSERVICE_DEFAULTS.servicePort;
     validatePort(this, 'servicePort', this.servicePort);
+    if (props.trafficDistribution !== undefined) {
+      requireKubernetesFeature(this, 'trafficDistribution', props.trafficDistribution, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION);
+    }
     if (settings.grpcPort === this.servicePort || (props.metricsPort !== undefined && settings.metricsPort === this.servicePort)) {
       fail(this, `servicePort (${this.servicePort}) collides with another Service port: use a port not taken by grpcPort or metricsPort`);
     }
@@ -271,7 +119,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
+    this.replicaFloor = this.autoscaling?.minReplicas ?? this.replicas!;
     const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
     validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 
@@ -303,48 +151,19 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.node.defaultChild = apiObjectOf(this.deployment);
 
     this.service = this.createService(metadata(settings.name));
-
-    if (this.autoscaling) {
-      const a = this.autoscaling;
-      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata: metadata(settings.name),
-        target: this.deployment,
-        minReplicas: a.minReplicas,
-        maxReplicas: a.maxReplicas,
-        metrics: [
-          kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent)),
-          ...(a.targetMemoryUtilizationPercent !== undefined
-            ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent))]
-            : []),
-        ],
-        scaleUp: {
-          stabilizationWindow: Duration.seconds(0),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [
-            { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) },
-            { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
-          strategy: kplus.ScalingStrategy.MAX_CHANGE,
-          policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
-        },
-      });
+    if (props.trafficDistribution !== undefined) {
+      // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
+      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
     }
 
-    if (floor >= 2) {
-      // cdk8s-plus-27 has no PodDisruptionBudget construct.
-      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata: metadata(settings.name),
-        spec: {
-          maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
-          selector: { matchLabels: this.selectorLabels },
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
+    if (this.autoscaling) {
+      this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);
+    }
+
+    if (this.replicaFloor >= 2) {
+      this.disruptionBudget = createDisruptionBudget(this, metadata(settings.name), this.selectorLabels, maxUnavailable);
     } else if (props.disruptionBudget !== undefined) {
-      fail(this, `disruptionBudget is set but the service runs ${floor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
+      fail(this, `disruptionBudget is set but the service runs ${this.replicaFloor} pod: a budget needs at least 2 replicas (or autoscaling.minReplicas >= 2)`);
     }
 
     this.networkPolicy = new kplus.NetworkPolicy(this, 'NetworkPolicy', {
@@ -562,6 +381,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     const container = '/spec/template/spec/containers/0';
     // cdk8s-plus-27 has no revisionHistoryLimit.
     api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
+    if (preStop.kind === PreStopKind.SLEEP) {
+      // cdk8s-plus-27 has no sleep action (Kubernetes 1.30+).
+      addLateJsonPatch(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
+    }
     // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
     hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
     for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
@@ -570,8 +393,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
         api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
       }
     }
-    const floor = this.autoscaling?.minReplicas ?? this.replicas!;
-    if ((props.topologySpread ?? true) && floor >= 2) {
+    if ((props.topologySpread ?? true) && this.replicaFloor >= 2) {
       // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps
       // a rollout's old and new pods from skewing each other's spread.
       api.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
@@ -618,25 +440,4 @@ function grpcProbe(p: ResolvedProbe): k8s.Probe {
     failureThreshold: p.failureThreshold,
     successThreshold: p.successThreshold,
   };
-}
-
-function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {
-  const r: ResolvedAutoscaling = {
-    minReplicas: o.minReplicas ?? AUTOSCALING_DEFAULTS.minReplicas,
-    maxReplicas: o.maxReplicas ?? AUTOSCALING_DEFAULTS.maxReplicas,
-    targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
-    targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
-    scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
-  };
-  validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
-  validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
-  if (r.minReplicas > r.maxReplicas) {
-    fail(scope, `autoscaling.minReplicas (${r.minReplicas}) must be <= autoscaling.maxReplicas (${r.maxReplicas})`);
-  }
-  validateIntegerInRange(scope, 'autoscaling.targetCpuUtilizationPercent', r.targetCpuUtilizationPercent, 1, 100);
-  if (r.targetMemoryUtilizationPercent !== undefined) {
-    validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
-  }
-  validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
-  return r;
 }

@@ -5,6 +5,7 @@ import { validateConfigKey, validateDnsLabel, validateDnsSubdomain, validateEnvN
 import { resolveResources } from '../common/pod-hardening';
 import { parseQuantity } from '../common/quantities';
 import { seconds } from '../common/durations';
+import { KubernetesFeature, requireKubernetesFeature, supportsKubernetesFeature } from '../common/kubernetes-version';
 import { validateDistinct, validateHttpPath, validateIntegerInRange, validatePort, validateRatio } from '../common/validate';
 import { Probe, ProbeKind, ProbeOptions } from './probe';
 import { GracefulShutdownOptions, PreStop, PreStopKind } from './shutdown';
@@ -388,7 +389,8 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
   if (runtime.setMaxProcs ?? true) {
     runtimeEnv.GOMAXPROCS = String(Math.max(1, Math.ceil(cpuLimitCores)));
   }
-  runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.delaySeconds}s`;
+  // With the kubelet's sleep action the wait is over when SIGTERM arrives.
+  runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.preStop.kind === PreStopKind.SLEEP ? 0 : shutdown.delaySeconds}s`;
   runtimeEnv[SHUTDOWN_DRAIN_TIMEOUT_ENV] = `${shutdown.drainTimeoutSeconds}s`;
 
   const config = { ...(props.config ?? {}) };
@@ -422,8 +424,18 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
 }
 
 function resolveShutdown(scope: IConstruct, options: GracefulShutdownOptions, declaredPorts: number[], httpPort: number): ResolvedShutdown {
-  const preStop = options.preStop ?? PreStop.app();
-  const delaySeconds = seconds(scope, 'shutdown.delay', options.delay, GO_SERVICE_DEFAULTS.shutdownDelaySeconds);
+  const preStop = options.preStop
+    ?? (supportsKubernetesFeature(scope, KubernetesFeature.LIFECYCLE_SLEEP_ACTION) ? PreStop.sleep() : PreStop.app());
+  if (preStop.kind === PreStopKind.SLEEP) {
+    requireKubernetesFeature(scope, 'shutdown.preStop', 'PreStop.sleep()', KubernetesFeature.LIFECYCLE_SLEEP_ACTION);
+  }
+  if (preStop.duration !== undefined && options.delay !== undefined) {
+    fail(scope, `shutdown.preStop (PreStop.sleep(${preStop.duration.toSeconds({ integral: false })}s)) and shutdown.delay (${options.delay.toSeconds({ integral: false })}s) set the same wait: set one of them`);
+  }
+  const delaySeconds = seconds(scope, preStop.duration !== undefined ? 'shutdown.preStop.duration' : 'shutdown.delay', preStop.duration ?? options.delay, GO_SERVICE_DEFAULTS.shutdownDelaySeconds);
+  if (preStop.kind === PreStopKind.SLEEP && delaySeconds < 1) {
+    fail(scope, `shutdown.delay (${delaySeconds}s) must be at least 1s with PreStop.sleep(): a zero sleep needs Kubernetes 1.33 and does nothing; use PreStop.app() for no wait`);
+  }
   const drainTimeoutSeconds = seconds(scope, 'shutdown.drainTimeout', options.drainTimeout, GO_SERVICE_DEFAULTS.drainTimeoutSeconds);
   const terminationGracePeriodSeconds = seconds(scope, 'shutdown.terminationGracePeriod', options.terminationGracePeriod, GO_SERVICE_DEFAULTS.terminationGracePeriodSeconds);
   if (terminationGracePeriodSeconds < delaySeconds + drainTimeoutSeconds) {

@@ -6,16 +6,20 @@ export enum PreStopKind {
   APP = 'APP',
   /** An HTTP GET the application answers after failing readiness and waiting `delay`. */
   HTTP = 'HTTP',
+  /** The kubelet's own `sleep` action waits `delay`; SIGTERM follows and the process drains at once. */
+  SLEEP = 'SLEEP',
 }
 
 /**
  * Where the pre-stop wait happens. Distroless and scratch images have no shell
- * or `sleep`, so exec hooks cannot work there; these two can. The kubelet's
- * native `sleep` action needs Kubernetes 1.30+ and is outside the 1.27 API
- * this library targets (strict 1.27 schema validation rejects it).
+ * or `sleep`, so exec hooks cannot work there; these three can. The kubelet's
+ * native `sleep` action is on by default from Kubernetes 1.30, so it is the
+ * default for targets 1.30 and newer (see `setKubernetesVersion`) and rejected
+ * below.
  *
  * @example
- * PreStop.app()                      // default, works everywhere
+ * PreStop.app()                      // default below 1.30, works everywhere
+ * PreStop.sleep()                    // default from 1.30: the kubelet waits
  * PreStop.httpGet('/drain')          // app answers once it has waited
  */
 export class PreStop {
@@ -37,6 +41,19 @@ export class PreStop {
     return new PreStop(PreStopKind.HTTP, path, options.port);
   }
 
+  /**
+   * The kubelet's `sleep` pre-stop action (Kubernetes 1.30+): the kubelet
+   * waits, then sends SIGTERM, and the process drains for at most
+   * `SHUTDOWN_DRAIN_TIMEOUT` without waiting again (`SHUTDOWN_DELAY` is `0s`).
+   * Needs nothing in the image.
+   *
+   * @param duration how long the kubelet waits; the same setting as
+   *   `shutdown.delay`, so set one of them. @default - `shutdown.delay` (5 seconds)
+   */
+  public static sleep(duration?: Duration): PreStop {
+    return new PreStop(PreStopKind.SLEEP, undefined, undefined, duration);
+  }
+
   private constructor(
     /** The mechanism. */
     public readonly kind: PreStopKind,
@@ -44,6 +61,8 @@ export class PreStop {
     public readonly path?: string,
     /** The HTTP port, for `httpGet`. */
     public readonly port?: number,
+    /** The wait, for `sleep`, when given. */
+    public readonly duration?: Duration,
   ) {}
 }
 
@@ -51,7 +70,8 @@ export class PreStop {
 export interface GracefulShutdownOptions {
   /**
    * Where the pre-stop wait happens.
-   * @default PreStop.app()
+   * @default - `PreStop.sleep()` when the target Kubernetes version is 1.30 or
+   *   newer, `PreStop.app()` below
    */
   readonly preStop?: PreStop;
 

@@ -1,13 +1,14 @@
+import { JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { requireDurationString } from '../common/duration-strings';
 import { fail, show } from '../common/errors';
 import { validateConfigKey, validateDnsSubdomain } from '../common/names';
-import { apiObjectOf, kplus } from '../common/plus';
+import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { SecretKeyReference } from '../go-microservice/go-service';
 import {
-  ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, emptyDir, meta, StackContext,
+  ComponentIdentity, componentIdentity, componentNetworkPolicy, componentPeer, ComponentOptions, componentResources, componentService,
+  componentWorkload, configFiles, emptyDir, meta, StackContext, STARTUP_BUDGET, statefulProbes,
 } from './component';
 
 const SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -138,6 +139,16 @@ export interface AlertmanagerOptions extends ComponentOptions {
    * @default - every alert to the first receiver, grouped by alertname, namespace and service
    */
   readonly route?: AlertRoute;
+  /**
+   * Alertmanager pods. With more than one, the pods form a gossip cluster
+   * (found through a headless Service) that shares silences and
+   * notification state, so each alert is notified once; Prometheus sends
+   * every alert to every pod, and a disruption budget keeps all but one
+   * running during node drains. Three tolerates one pod lost without a
+   * split vote.
+   * @default 1
+   */
+  readonly replicas?: number;
 }
 
 /** Defaults of `AlertmanagerOptions`. */
@@ -149,6 +160,8 @@ export const ALERTMANAGER_DEFAULTS = {
   groupInterval: '5m',
   repeatInterval: '4h',
   port: 9093,
+  clusterPort: 9094,
+  replicas: 1,
   user: 65534,
 } as const;
 
@@ -159,9 +172,10 @@ export interface AlertmanagerProps extends AlertmanagerOptions {
 
 /**
  * Alertmanager for the self-contained stack: a ConfigMap with
- * `alertmanager.yml` built from the receivers and route tree, a one-replica
- * Deployment that mounts each referenced Secret read-only, a Service and a
- * NetworkPolicy that admits Prometheus.
+ * `alertmanager.yml` built from the receivers and route tree, a Deployment
+ * that mounts each referenced Secret read-only, a Service and a
+ * NetworkPolicy that admits Prometheus. With `replicas` above one, the pods
+ * gossip over a headless Service and a PodDisruptionBudget keeps a quorum.
  */
 export class Alertmanager extends Construct {
   /** Name, labels and namespace of the objects. */
@@ -178,6 +192,12 @@ export class Alertmanager extends Construct {
   public readonly service: kplus.Service;
   /** Admits Prometheus (and whatever is added) to the API port. */
   public readonly networkPolicy: kplus.NetworkPolicy;
+  /** Pods of the Deployment. */
+  public readonly replicas: number;
+  /** The headless Service the pods find each other through (more than one replica). */
+  public readonly clusterService?: kplus.Service;
+  /** Keeps all pods but one running through voluntary disruptions (more than one replica). */
+  public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
@@ -186,6 +206,12 @@ export class Alertmanager extends Construct {
     this.identity = componentIdentity(this, props.context, 'alertmanager', 'alerting', image, 'alertmanager.image');
     const resources = componentResources(this, 'alertmanager.resources', props.resources, d.resources);
     this.port = d.port;
+    this.replicas = props.replicas ?? d.replicas;
+    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
+      fail(this, `alertmanager.replicas (${show(this.replicas)}) must be a whole number of at least 1`);
+    }
+    const clustered = this.replicas > 1;
+    const clusterName = `${this.identity.name}-cluster`;
 
     const receivers = props.receivers ?? [AlertReceiver.none('null')];
     if (receivers.length === 0) {
@@ -221,10 +247,10 @@ export class Alertmanager extends Construct {
       name,
       volume: kplus.Volume.fromSecret(this, `SecretVolume${i}`, kplus.Secret.fromSecretName(this, `Secret${i}`, name), { name: `secret-${i}` }),
     }));
-    const probe = (path: string) => kplus.Probe.fromHttpGet(path, { port: this.port });
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: meta(this.identity), automountToken: false });
     this.deployment = componentWorkload(this, this.identity, {
-      kind: 'Deployment', user: d.user, serviceAccount, automountToken: false, recreate: true,
+      // One pod keeps its emptyDir state only through Recreate; a cluster rolls one pod at a time.
+      kind: 'Deployment', user: d.user, serviceAccount, automountToken: false, recreate: !clustered, replicas: this.replicas,
     }, [{
       name: 'alertmanager',
       image,
@@ -232,12 +258,19 @@ export class Alertmanager extends Construct {
         '--config.file=/etc/alertmanager/alertmanager.yml',
         '--storage.path=/alertmanager',
         `--web.listen-address=:${this.port}`,
-        // One replica: no gossip cluster.
-        '--cluster.listen-address=',
+        ...(clustered
+          ? [`--cluster.listen-address=0.0.0.0:${d.clusterPort}`, `--cluster.peer=${clusterName}.${this.identity.namespace}.svc:${d.clusterPort}`]
+          // One replica: no gossip cluster.
+          : ['--cluster.listen-address=']),
       ],
-      ports: [{ name: 'http', number: this.port, protocol: kplus.Protocol.TCP }],
-      readiness: probe('/-/ready'),
-      liveness: probe('/-/healthy'),
+      ports: [
+        { name: 'http', number: this.port, protocol: kplus.Protocol.TCP },
+        ...(clustered ? [
+          { name: 'cluster-tcp', number: d.clusterPort, protocol: kplus.Protocol.TCP },
+          { name: 'cluster-udp', number: d.clusterPort, protocol: kplus.Protocol.UDP },
+        ] : []),
+      ],
+      ...statefulProbes(this.port, { ready: '/-/ready', alive: '/-/healthy' }, STARTUP_BUDGET.snapshots),
       resources,
       volumeMounts: [
         { path: '/etc/alertmanager', volume: configVolume, readOnly: true },
@@ -251,6 +284,42 @@ export class Alertmanager extends Construct {
     }
     this.service = componentService(this, this.identity, this.deployment, [{ name: 'http', port: this.port }]);
     this.networkPolicy = componentNetworkPolicy(this, this.identity, this.deployment);
+    if (clustered) {
+      this.clusterService = new kplus.Service(this, 'ClusterService', {
+        metadata: meta(this.identity, clusterName),
+        type: kplus.ServiceType.CLUSTER_IP,
+        clusterIP: 'None',
+        selector: this.deployment,
+        ports: [
+          { name: 'cluster-tcp', port: d.clusterPort, targetPort: d.clusterPort, protocol: kplus.Protocol.TCP },
+          { name: 'cluster-udp', port: d.clusterPort, targetPort: d.clusterPort, protocol: kplus.Protocol.UDP },
+        ],
+      });
+      // cdk8s-plus-27 has no publishNotReadyAddresses: peers must find each other before they are ready.
+      apiObjectOf(this.clusterService).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
+      const peers = componentPeer(this, 'ClusterPeers', this.identity);
+      this.networkPolicy.addIngressRule(peers, [kplus.NetworkPolicyPort.tcp(d.clusterPort), kplus.NetworkPolicyPort.udp(d.clusterPort)]);
+      // cdk8s-plus-27 has no PodDisruptionBudget construct.
+      this.disruptionBudget = new k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata: meta(this.identity),
+        spec: {
+          maxUnavailable: k8s.IntOrString.fromNumber(1),
+          selector: { matchLabels: this.identity.selectorLabels },
+          unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        },
+      });
+    }
+  }
+
+  /**
+   * The `alerting.alertmanagers` entry of Prometheus: the Service with one
+   * pod, every pod through the headless Service's DNS records with more.
+   */
+  public get prometheusTarget(): Record<string, unknown> {
+    if (this.clusterService !== undefined) {
+      return { dns_sd_configs: [{ names: [`${this.clusterService.name}.${this.identity.namespace}.svc`], type: 'A', port: this.port }] };
+    }
+    return { static_configs: [{ targets: [this.address] }] };
   }
 
   /** `host:port` of the API inside the cluster. */

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { fail, show } from '../common/errors';
@@ -183,6 +183,8 @@ export interface PodOptions {
   readonly annotations?: Record<string, string>;
   /** Replace pods instead of surging (single-writer volumes). */
   readonly recreate?: boolean;
+  /** Pods of a Deployment. Default 1. */
+  readonly replicas?: number;
 }
 
 /** A hardened container: restricted security context and explicit resources. @internal */
@@ -217,7 +219,7 @@ export function componentWorkload(scope: Construct, identity: ComponentIdentity,
   const workload = pod.kind === 'Deployment'
     ? new kplus.Deployment(scope, 'Deployment', {
       ...common,
-      replicas: 1,
+      replicas: pod.replicas ?? 1,
       spread: false,
       strategy: pod.recreate ? kplus.DeploymentStrategy.recreate() : kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
@@ -320,4 +322,39 @@ function summarize(value: unknown): unknown {
     return `{${Object.keys(value).join(', ')}}`;
   }
   return value;
+}
+
+/**
+ * How long a stateful component may take to start (write-ahead log replay,
+ * index loading) before the kubelet restarts it: `periodSeconds` ×
+ * `failureThreshold` of its startup probe. Liveness only begins once the
+ * startup probe passed, so a long replay never turns into a restart loop.
+ *
+ * @internal
+ */
+export const STARTUP_BUDGET = {
+  /** Prometheus, Loki and Tempo replay a WAL: 15 minutes. */
+  walReplay: { periodSeconds: 10, failureThreshold: 90 },
+  /** Alertmanager loads its silence and notification-log snapshots: 5 minutes. */
+  snapshots: { periodSeconds: 10, failureThreshold: 30 },
+} as const;
+
+/**
+ * The three probes of a stateful component: a startup probe on the readiness
+ * endpoint with `budget`, readiness, and liveness on an endpoint that answers
+ * as long as the process serves HTTP (so a busy or not-yet-ready component is
+ * taken out of the Service, not restarted).
+ *
+ * @internal
+ */
+export function statefulProbes(port: number, paths: { ready: string; alive: string }, budget: { periodSeconds: number; failureThreshold: number }): {
+  startup: kplus.Probe; readiness: kplus.Probe; liveness: kplus.Probe;
+} {
+  return {
+    startup: kplus.Probe.fromHttpGet(paths.ready, {
+      port, periodSeconds: Duration.seconds(budget.periodSeconds), failureThreshold: budget.failureThreshold, timeoutSeconds: Duration.seconds(5),
+    }),
+    readiness: kplus.Probe.fromHttpGet(paths.ready, { port, periodSeconds: Duration.seconds(10), failureThreshold: 3, timeoutSeconds: Duration.seconds(5) }),
+    liveness: kplus.Probe.fromHttpGet(paths.alive, { port, periodSeconds: Duration.seconds(20), failureThreshold: 6, timeoutSeconds: Duration.seconds(5) }),
+  };
 }

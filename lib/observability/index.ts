@@ -7,6 +7,7 @@ export * from './kube-state-metrics';
 export * from './log-agent';
 export * from './loki';
 export * from './observability-stack';
+export * from './observability-stack-props';
 export * from './otel-collector';
 export * from './prometheus';
 export * from './promql';

@@ -3,7 +3,7 @@ import { requireDurationString } from '../common/duration-strings';
 import { kplus } from '../common/plus';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, dataVolume, emptyDir, meta, StackContext, Storage, validateStorage,
+  componentWorkload, configFiles, dataVolume, emptyDir, meta, StackContext, STARTUP_BUDGET, statefulProbes, Storage, validateStorage,
 } from './component';
 
 /** Options of Loki. */
@@ -106,8 +106,9 @@ export class Loki extends Construct {
         { name: 'http', number: d.port, protocol: kplus.Protocol.TCP },
         { name: 'grpc', number: d.grpcPort, protocol: kplus.Protocol.TCP },
       ],
-      readiness: kplus.Probe.fromHttpGet('/ready', { port: d.port }),
-      liveness: kplus.Probe.fromHttpGet('/ready', { port: d.port, failureThreshold: 6 }),
+      // /ready fails until the WAL is replayed and the ring is joined; the
+      // build-info endpoint answers whenever the HTTP server runs.
+      ...statefulProbes(d.port, { ready: '/ready', alive: '/loki/api/v1/status/buildinfo' }, STARTUP_BUDGET.walReplay),
       resources,
       volumeMounts: [
         { path: '/etc/loki', volume: configVolume, readOnly: true },

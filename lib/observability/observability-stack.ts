@@ -7,106 +7,22 @@ import { fail, show } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { kplus } from '../common/plus';
-import {
-  AlertRule, AlertThresholds, defaultAlertRules, RenderedRuleGroup, renderUserRules, ResolvedThresholds, resolveThresholds, ruleGroups,
-} from './alert-rules';
-import { Alertmanager, AlertmanagerOptions } from './alertmanager';
+import { defaultAlertRules, RenderedRuleGroup, renderUserRules, ResolvedThresholds, resolveThresholds, ruleGroups } from './alert-rules';
+import { Alertmanager } from './alertmanager';
 import { clusterScoped, componentPeer, rejectInMode, StackContext } from './component';
-import { goServiceDashboard, GoServiceDashboardOptions } from './dashboard';
-import { Grafana, GrafanaOptions } from './grafana';
-import { KubeStateMetrics, KubeStateMetricsOptions } from './kube-state-metrics';
-import { LogAgent, LogAgentOptions } from './log-agent';
-import { Loki, LokiOptions } from './loki';
+import { goServiceDashboard } from './dashboard';
+import { Grafana, GrafanaExposeOptions, IGrafanaIngress } from './grafana';
+import { KubeStateMetrics } from './kube-state-metrics';
+import { LogAgent } from './log-agent';
+import { Loki } from './loki';
+import { ObservabilityMode, ObservabilityStackProps } from './observability-stack-props';
 import { prometheusRuleOf, serviceMonitorFor } from './operator-resources';
-import { OtelCollector, OtelCollectorOptions } from './otel-collector';
-import { Prometheus, PrometheusOptions } from './prometheus';
-import { Tempo, TempoOptions } from './tempo';
+import { OtelCollector } from './otel-collector';
+import { Prometheus } from './prometheus';
+import { Tempo } from './tempo';
 
 /** Label keys of the Pod Security admission controller. */
 const PSS = PSS_LABEL_PREFIX;
-
-/** How the stack is deployed. */
-export enum ObservabilityMode {
-  /** Prometheus, Alertmanager, Grafana, Loki, the log agent, the collector and Tempo, all deployed by the stack. */
-  SELF_CONTAINED = 'self-contained',
-  /** ServiceMonitors, a PrometheusRule and a dashboard ConfigMap for a cluster running kube-prometheus-stack. */
-  PROMETHEUS_OPERATOR = 'prometheus-operator',
-}
-
-/** Options of operator mode, for a cluster that runs kube-prometheus-stack. */
-export interface PrometheusOperatorOptions {
-  /**
-   * Value of the `release` label on ServiceMonitors and the PrometheusRule.
-   * kube-prometheus-stack's default `serviceMonitorSelector` and
-   * `ruleSelector` match `release: <helm release name>`.
-   * @default 'kube-prometheus-stack'
-   */
-  readonly releaseLabel?: string;
-  /**
-   * Namespace the operator's Prometheus pods run in; admitted to each
-   * service's metrics port.
-   * @default - the stack's namespace
-   */
-  readonly prometheusNamespace?: string;
-  /**
-   * Scrape interval of every ServiceMonitor endpoint.
-   * @default '30s'
-   */
-  readonly scrapeInterval?: string;
-  /**
-   * OTLP endpoint of an existing collector the services export traces to.
-   * @default - no OTLP endpoint: services get `OTEL_TRACES_EXPORTER=none`
-   */
-  readonly otlpEndpoint?: string;
-}
-
-/** Props of an `ObservabilityStack`. */
-export interface ObservabilityStackProps {
-  /**
-   * Namespace of the stack. Self-contained: created with the restricted Pod
-   * Security profile enforced. Operator mode: the namespace of
-   * kube-prometheus-stack, which must exist.
-   * @default 'observability'
-   */
-  readonly namespace?: string;
-  /**
-   * Switches to operator mode. Only `alertThresholds`, `alertRules` and
-   * `dashboard` combine with it; every component option is rejected.
-   * @default - self-contained mode
-   */
-  readonly operator?: PrometheusOperatorOptions;
-  /**
-   * Thresholds of the default alerts.
-   * @default - see `AlertThresholds`
-   */
-  readonly alertThresholds?: AlertThresholds;
-  /**
-   * Alert rules of your own, validated as PromQL at synth time.
-   * @default - none
-   */
-  readonly alertRules?: AlertRule[];
-  /**
-   * The Go service dashboard.
-   * @default - uid `go-services`, title `Go services`
-   */
-  readonly dashboard?: GoServiceDashboardOptions;
-  /** Prometheus (self-contained only). @default - see `PrometheusOptions` */
-  readonly prometheus?: PrometheusOptions;
-  /** Alertmanager (self-contained only). @default - see `AlertmanagerOptions` */
-  readonly alertmanager?: AlertmanagerOptions;
-  /** Grafana (self-contained only). @default - see `GrafanaOptions` */
-  readonly grafana?: GrafanaOptions;
-  /** Loki (self-contained only). @default - see `LokiOptions` */
-  readonly loki?: LokiOptions;
-  /** The node log agent (self-contained only). @default - see `LogAgentOptions` */
-  readonly logAgent?: LogAgentOptions;
-  /** The trace collector (self-contained only). @default - see `OtelCollectorOptions` */
-  readonly collector?: OtelCollectorOptions;
-  /** The Tempo trace backend (self-contained only). @default - see `TempoOptions` */
-  readonly tempo?: TempoOptions;
-  /** kube-state-metrics (self-contained only). @default - see `KubeStateMetricsOptions` */
-  readonly kubeStateMetrics?: KubeStateMetricsOptions;
-}
 
 /** Defaults of `ObservabilityStackProps` and `PrometheusOperatorOptions`. */
 export const OBSERVABILITY_DEFAULTS = {
@@ -120,8 +36,8 @@ const SELF_CONTAINED_ONLY = ['prometheus', 'alertmanager', 'grafana', 'loki', 'l
 
 /**
  * Metrics, alerts, dashboards, logs and traces for every GoMicroservice (or
- * other monitorable workload),
- * wired with one call per service: `stack.monitor(service)`.
+ * other monitorable workload), wired with one call per service:
+ * `stack.monitor(service)`.
  *
  * Self-contained mode (the default) creates a restricted namespace with
  * Prometheus (pod discovery through the `prometheus.io/*` annotations,
@@ -259,14 +175,14 @@ export class ObservabilityStack extends Construct {
         name: logNamespace,
         labels: {
           ...labels(logNamespace, 'namespace'),
-          // The log agent reads node log files through a hostPath volume as user 0,
+          // The log agent reads node log files and keeps its offsets through hostPath volumes as user 0,
           // which only the privileged profile admits; audit reports it against restricted.
           [`${PSS}/enforce`]: 'privileged',
           [`${PSS}/audit`]: 'restricted',
         },
         annotations: {
           [POD_SECURITY_EXCEPTION_ANNOTATION]:
-            'Only the node log agent runs here: it mounts /var/log/pods read-only (hostPath) as user 0 with all capabilities dropped.',
+            'Only the node log agent runs here: it mounts /var/log/pods read-only and its offsets directory (hostPath) as user 0 with all capabilities dropped.',
         },
       },
     });
@@ -279,7 +195,7 @@ export class ObservabilityStack extends Construct {
       ...props.prometheus,
       context,
       ruleGroups: this.ruleGroups,
-      alertmanager: this.alertmanager.address,
+      alertmanager: this.alertmanager.prometheusTarget,
       kubeStateMetrics: this.kubeStateMetrics.address,
     });
     this.tempo = new Tempo(this, 'Tempo', { ...props.tempo, context });
@@ -379,6 +295,19 @@ export class ObservabilityStack extends Construct {
       this.collector!.allowFrom(service);
     }
     this.monitored.set(key, serviceMonitor);
+  }
+
+  /**
+   * Serves the stack's Grafana at `https://<host>/` through `ingress` (a
+   * `SecureIngress` in the stack's namespace) with basic or OIDC sign-in,
+   * credentials read from Secrets. Self-contained mode only: in operator
+   * mode Grafana belongs to kube-prometheus-stack.
+   */
+  public exposeGrafana(ingress: IGrafanaIngress, options: GrafanaExposeOptions): void {
+    if (this.grafana === undefined) {
+      fail(this, `exposeGrafana (${show(options.host)}) only applies to the self-contained stack: in operator mode Grafana belongs to kube-prometheus-stack`);
+    }
+    this.grafana.expose(ingress, options);
   }
 
   /** The ServiceMonitor of a monitored service (operator mode), by `namespace/name`. */

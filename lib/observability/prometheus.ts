@@ -1,10 +1,14 @@
 import { Construct } from 'constructs';
 import { requireDurationString } from '../common/duration-strings';
-import { kplus } from '../common/plus';
+import { fail, show } from '../common/errors';
+import { validateConfigKey, validateDnsLabel, validateDnsSubdomain } from '../common/names';
+import { apiObjectOf, kplus } from '../common/plus';
+import { SecretKeyReference } from '../go-microservice/go-service';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import { RenderedRuleGroup } from './alert-rules';
 import {
   clusterMeta, clusterScoped, ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, dataVolume, meta, StackContext, Storage, validateStorage,
+  componentWorkload, configFiles, dataVolume, meta, StackContext, STARTUP_BUDGET, statefulProbes, Storage, validateStorage,
 } from './component';
 
 /** Options of the self-contained Prometheus. */
@@ -29,6 +33,99 @@ export interface PrometheusOptions extends ComponentOptions {
    * @default '30s'
    */
   readonly evaluationInterval?: string;
+  /**
+   * Name of the cluster, written as the `cluster` external label on every
+   * series and alert that leaves this Prometheus (remote write, Alertmanager).
+   * @default - no `cluster` label
+   */
+  readonly cluster?: string;
+  /**
+   * Name of the environment (`staging`, `production`), written as the
+   * `environment` external label.
+   * @default - no `environment` label
+   */
+  readonly environment?: string;
+  /**
+   * More external labels. `cluster` and `environment` belong in their own
+   * props; setting them here as well is rejected.
+   * @default - only `cluster` and `environment`, when given
+   */
+  readonly externalLabels?: Record<string, string>;
+  /**
+   * Long-term stores to send every sample to, in order.
+   * @default - none: samples stay in this Prometheus for `retention`
+   */
+  readonly remoteWrite?: RemoteWriteOptions[];
+}
+
+/** Credentials of a remote-write endpoint, read from a mounted Secret. */
+export interface RemoteWriteAuth {
+  /**
+   * HTTP basic auth: the user name, written into the configuration.
+   * @default - no basic auth
+   */
+  readonly username?: string;
+  /**
+   * HTTP basic auth: the Secret key holding the password (read through `password_file`). Needs `username`.
+   * @default - no basic auth
+   */
+  readonly password?: SecretKeyReference;
+  /**
+   * A bearer token: the Secret key holding it (read through `authorization.credentials_file`).
+   * Excludes basic auth.
+   * @default - no bearer token
+   */
+  readonly bearerToken?: SecretKeyReference;
+}
+
+/** How samples are queued and sent to a remote-write endpoint. */
+export interface RemoteWriteQueue {
+  /**
+   * Samples buffered per shard before reading from the WAL blocks.
+   * @default 10000
+   */
+  readonly capacity?: number;
+  /**
+   * Fewest parallel senders.
+   * @default 1
+   */
+  readonly minShards?: number;
+  /**
+   * Most parallel senders.
+   * @default 50
+   */
+  readonly maxShards?: number;
+  /**
+   * Samples per request; at most `capacity`.
+   * @default 2000
+   */
+  readonly maxSamplesPerSend?: number;
+  /**
+   * Longest a sample waits in a shard before it is sent, as a Prometheus duration.
+   * @default '5s'
+   */
+  readonly batchSendDeadline?: string;
+}
+
+/** One remote-write endpoint. */
+export interface RemoteWriteOptions {
+  /** Endpoint URL, `https://` (or `http://` inside the cluster). */
+  readonly url: string;
+  /**
+   * Name of the queue in Prometheus's metrics and logs: lower-case letters, digits and '-'.
+   * @default - Prometheus derives one from a hash of the settings
+   */
+  readonly name?: string;
+  /**
+   * Credentials, by Secret reference only.
+   * @default - no authentication
+   */
+  readonly auth?: RemoteWriteAuth;
+  /**
+   * Queue settings.
+   * @default - see `RemoteWriteQueue`
+   */
+  readonly queue?: RemoteWriteQueue;
 }
 
 /** Defaults of `PrometheusOptions`. */
@@ -41,19 +138,22 @@ export const PROMETHEUS_DEFAULTS = {
   resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } },
   port: 9090,
   user: 65534,
+  remoteWriteQueue: { capacity: 10000, minShards: 1, maxShards: 50, maxSamplesPerSend: 2000, batchSendDeadline: '5s' },
 } as const;
 
 /** Props of `Prometheus`. @internal */
 export interface PrometheusProps extends PrometheusOptions {
   readonly context: StackContext;
   readonly ruleGroups: RenderedRuleGroup[];
-  /** `host:port` of Alertmanager. */
-  readonly alertmanager: string;
+  /** The `alerting.alertmanagers` entry that reaches Alertmanager. */
+  readonly alertmanager: Record<string, unknown>;
   /** `host:port` of kube-state-metrics. */
   readonly kubeStateMetrics: string;
 }
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SECRETS_DIR = '/etc/prometheus/secrets';
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Prometheus for the self-contained stack.
@@ -80,6 +180,8 @@ export class Prometheus extends Construct {
   public readonly scrapeInterval: string;
   /** The parsed `prometheus.yml`. */
   public readonly config: Record<string, unknown>;
+  /** External labels on every series and alert that leaves this Prometheus. */
+  public readonly externalLabels: Record<string, string>;
   /** The identity of the pods. */
   public readonly serviceAccount: kplus.ServiceAccount;
   /** Read access for service discovery. */
@@ -135,10 +237,20 @@ export class Prometheus extends Construct {
     clusterScoped(this.clusterRole);
     clusterScoped(this.clusterRoleBinding);
 
+    this.externalLabels = this.resolveExternalLabels(props);
+    const secretFile = (ref: SecretKeyReference) => `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
+    const remoteWrite = (props.remoteWrite ?? []).map((r, i) => this.renderRemoteWrite(r, `prometheus.remoteWrite[${i}]`, secretFile));
+    const secretNames = [...new Set((props.remoteWrite ?? []).flatMap((r) => [r.auth?.password, r.auth?.bearerToken])
+      .filter((ref): ref is SecretKeyReference => ref !== undefined).map((ref) => ref.secretName))].sort();
+
+    const global: Record<string, unknown> = { scrape_interval: scrapeInterval, evaluation_interval: evaluationInterval };
+    if (Object.keys(this.externalLabels).length > 0) {
+      global.external_labels = this.externalLabels;
+    }
     this.config = {
-      global: { scrape_interval: scrapeInterval, evaluation_interval: evaluationInterval },
+      global,
       rule_files: ['/etc/prometheus/rules/*.yaml'],
-      alerting: { alertmanagers: [{ static_configs: [{ targets: [props.alertmanager] }] }] },
+      alerting: { alertmanagers: [props.alertmanager] },
       scrape_configs: [
         { job_name: 'prometheus', static_configs: [{ targets: [`localhost:${this.port}`] }] },
         annotatedPodsJob(),
@@ -151,6 +263,7 @@ export class Prometheus extends Construct {
           static_configs: [{ targets: [props.kubeStateMetrics] }],
         },
       ],
+      ...(remoteWrite.length > 0 ? { remote_write: remoteWrite } : {}),
     };
     this.configMap = configFiles(this, 'Config', this.identity, 'config', { 'prometheus.yml': this.config });
     this.rulesConfigMap = configFiles(this, 'Rules', this.identity, 'rules', { 'alerts.yaml': { groups: props.ruleGroups } });
@@ -159,7 +272,10 @@ export class Prometheus extends Construct {
     this.storageClaim = data.claim;
     const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
     const rulesVolume = kplus.Volume.fromConfigMap(this, 'RulesVolume', this.rulesConfigMap, { name: 'rules' });
-    const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, { port: this.port, failureThreshold });
+    const secretVolumes = secretNames.map((name, i) => ({
+      name,
+      volume: kplus.Volume.fromSecret(this, `SecretVolume${i}`, kplus.Secret.fromSecretName(this, `Secret${i}`, name), { name: `secret-${i}` }),
+    }));
 
     this.deployment = componentWorkload(this, this.identity, {
       kind: 'Deployment', user: d.user, serviceAccount: this.serviceAccount, automountToken: true, recreate: true,
@@ -173,16 +289,21 @@ export class Prometheus extends Construct {
         `--web.listen-address=:${this.port}`,
       ],
       ports: [{ name: 'http', number: this.port, protocol: kplus.Protocol.TCP }],
-      readiness: probe('/-/ready', 3),
-      liveness: probe('/-/healthy', 6),
-      startup: probe('/-/ready', 60),
+      // /-/ready fails until the TSDB head and WAL are loaded; /-/healthy
+      // answers whenever the process serves HTTP.
+      ...statefulProbes(this.port, { ready: '/-/ready', alive: '/-/healthy' }, STARTUP_BUDGET.walReplay),
       resources,
       volumeMounts: [
         { path: '/etc/prometheus', volume: configVolume, readOnly: true },
         { path: '/etc/prometheus/rules', volume: rulesVolume, readOnly: true },
         { path: '/prometheus', volume: data.volume },
+        ...secretVolumes.map((v) => ({ path: `${SECRETS_DIR}/${v.name}`, volume: v.volume, readOnly: true })),
       ],
-    }], [configVolume, rulesVolume, data.volume]) as kplus.Deployment;
+    }], [configVolume, rulesVolume, data.volume, ...secretVolumes.map((v) => v.volume)]) as kplus.Deployment;
+    if (secretNames.length > 0) {
+      // The remote-write Secrets are created out of band; the policy gate is told so.
+      apiObjectOf(this.deployment).metadata.addAnnotation(EXTERNAL_ANNOTATION, secretNames.map((n) => `Secret/${this.identity.namespace}/${n}`).join(','));
+    }
     this.service = componentService(this, this.identity, this.deployment, [{ name: 'http', port: this.port }]);
     this.networkPolicy = componentNetworkPolicy(this, this.identity, this.deployment);
   }
@@ -190,6 +311,87 @@ export class Prometheus extends Construct {
   /** `host:port` of the HTTP API inside the cluster. */
   public get address(): string {
     return `${this.identity.name}.${this.identity.namespace}.svc:${this.port}`;
+  }
+
+  private resolveExternalLabels(props: PrometheusOptions): Record<string, string> {
+    const labels: Record<string, string> = {};
+    for (const key of ['cluster', 'environment'] as const) {
+      const value = props[key];
+      if (value !== undefined) {
+        if (typeof value !== 'string' || value.trim() === '') {
+          fail(this, `prometheus.${key} (${show(value)}) must be a non-empty string`);
+        }
+        labels[key] = value;
+      }
+    }
+    for (const [key, value] of Object.entries(props.externalLabels ?? {})) {
+      if (key === 'cluster' || key === 'environment') {
+        fail(this, `prometheus.externalLabels (${show(key)}) is set by prometheus.${key}: use that prop instead`);
+      }
+      if (!LABEL_NAME.test(key) || key.startsWith('__')) {
+        fail(this, `prometheus.externalLabels (${show(key)}) is not a Prometheus label name: use letters, digits and '_', not starting with a digit or '__'`);
+      }
+      if (typeof value !== 'string' || value === '') {
+        fail(this, `prometheus.externalLabels.${key} (${show(value)}) must be a non-empty string`);
+      }
+      labels[key] = value;
+    }
+    return labels;
+  }
+
+  private renderRemoteWrite(r: RemoteWriteOptions, prop: string, secretFile: (ref: SecretKeyReference) => string): Record<string, unknown> {
+    if (typeof r.url !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(r.url)) {
+      fail(this, `${prop}.url (${show(r.url)}) must be an http:// or https:// URL`);
+    }
+    const out: Record<string, unknown> = { url: r.url };
+    if (r.name !== undefined) {
+      validateDnsLabel(this, `${prop}.name`, r.name);
+      out.name = r.name;
+    }
+    const auth = r.auth ?? {};
+    const checkRef = (field: string, ref: SecretKeyReference) => {
+      validateDnsSubdomain(this, `${prop}.auth.${field}.secretName`, ref.secretName);
+      validateConfigKey(this, `${prop}.auth.${field}.key`, ref.key);
+    };
+    if (auth.bearerToken !== undefined && (auth.username !== undefined || auth.password !== undefined)) {
+      fail(this, `${prop}.auth (${show('{bearerToken, basic auth}')}) sets a bearer token and basic auth: choose one`);
+    }
+    if ((auth.username === undefined) !== (auth.password === undefined)) {
+      fail(this, `${prop}.auth (${show(auth.username === undefined ? '{password}' : '{username}')}) has half of basic auth: set both username and password`);
+    }
+    if (auth.username !== undefined && auth.password !== undefined) {
+      if (typeof auth.username !== 'string' || auth.username === '') {
+        fail(this, `${prop}.auth.username (${show(auth.username)}) must be a non-empty string`);
+      }
+      checkRef('password', auth.password);
+      out.basic_auth = { username: auth.username, password_file: secretFile(auth.password) };
+    }
+    if (auth.bearerToken !== undefined) {
+      checkRef('bearerToken', auth.bearerToken);
+      out.authorization = { type: 'Bearer', credentials_file: secretFile(auth.bearerToken) };
+    }
+    const d = PROMETHEUS_DEFAULTS.remoteWriteQueue;
+    const q = { ...d, ...Object.fromEntries(Object.entries(r.queue ?? {}).filter(([, v]) => v !== undefined)) } as Required<RemoteWriteQueue>;
+    for (const key of ['capacity', 'minShards', 'maxShards', 'maxSamplesPerSend'] as const) {
+      if (!Number.isInteger(q[key]) || q[key] < 1) {
+        fail(this, `${prop}.queue.${key} (${show(q[key])}) must be a whole number of at least 1`);
+      }
+    }
+    if (q.minShards > q.maxShards) {
+      fail(this, `${prop}.queue.minShards (${q.minShards}) must be <= maxShards (${q.maxShards})`);
+    }
+    if (q.maxSamplesPerSend > q.capacity) {
+      fail(this, `${prop}.queue.maxSamplesPerSend (${q.maxSamplesPerSend}) must be <= capacity (${q.capacity})`);
+    }
+    requireDurationString(this, `${prop}.queue.batchSendDeadline`, q.batchSendDeadline);
+    out.queue_config = {
+      capacity: q.capacity,
+      min_shards: q.minShards,
+      max_shards: q.maxShards,
+      max_samples_per_send: q.maxSamplesPerSend,
+      batch_send_deadline: q.batchSendDeadline,
+    };
+    return out;
   }
 }
 

@@ -3,7 +3,7 @@ import { requireDurationString } from '../common/duration-strings';
 import { kplus } from '../common/plus';
 import {
   ComponentIdentity, componentIdentity, componentNetworkPolicy, ComponentOptions, componentResources, componentService,
-  componentWorkload, configFiles, dataVolume, emptyDir, meta, StackContext, Storage, validateStorage,
+  componentWorkload, configFiles, dataVolume, emptyDir, meta, StackContext, STARTUP_BUDGET, statefulProbes, Storage, validateStorage,
 } from './component';
 
 /** Options of the Tempo trace backend. */
@@ -97,8 +97,9 @@ export class Tempo extends Construct {
         { name: 'http', number: d.port, protocol: kplus.Protocol.TCP },
         { name: 'otlp-grpc', number: d.otlpGrpcPort, protocol: kplus.Protocol.TCP },
       ],
-      readiness: kplus.Probe.fromHttpGet('/ready', { port: d.port }),
-      liveness: kplus.Probe.fromHttpGet('/ready', { port: d.port, failureThreshold: 6 }),
+      // /ready fails until the WAL is replayed; the echo endpoint answers
+      // whenever the HTTP server runs.
+      ...statefulProbes(d.port, { ready: '/ready', alive: '/api/echo' }, STARTUP_BUDGET.walReplay),
       resources,
       volumeMounts: [
         { path: '/etc/tempo', volume: configVolume, readOnly: true },

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { checkSourcedManifests, SourcedManifest } from './check';
 import { formatFindings, formatSummary } from './format';
+import { KUBERNETES_VERSIONS } from '../common/kubernetes-version';
 import { POLICY_RULES } from './rules';
 import { PodSecurityLevel, PolicyOptions } from './types';
 
@@ -36,6 +37,8 @@ Options:
   --pss <namespace=level>    Pod Security profile of a namespace: privileged, baseline, restricted (repeatable)
   --default-pss <level>      profile of other namespaces (default: restricted)
   --default-namespace <ns>   namespace of objects without one (default: default)
+  --kubernetes-version <v>   Kubernetes minor of the cluster, 1.27 ... 1.34: newer kinds
+                             and fields are errors (default: 1.27)
   -h, --help                 show this help
 
   cdk8s-go-platform rules    list the rules
@@ -82,6 +85,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
   const levels: Record<string, PodSecurityLevel> = {};
   let defaultLevel: PodSecurityLevel | undefined;
   let defaultNamespace: string | undefined;
+  let kubernetesVersion: string | undefined;
   const paths: string[] = [];
 
   for (let i = 0; i < args.length; i++) {
@@ -110,6 +114,13 @@ function check(args: readonly string[], io: PolicyCliIo): number {
       }
       case '--default-pss': defaultLevel = level(value()); break;
       case '--default-namespace': defaultNamespace = value(); break;
+      case '--kubernetes-version': {
+        kubernetesVersion = value();
+        if (!(KUBERNETES_VERSIONS as readonly string[]).includes(kubernetesVersion)) {
+          throw new UsageError(`unknown Kubernetes version ${JSON.stringify(kubernetesVersion)}: use one of ${KUBERNETES_VERSIONS.join(', ')}`);
+        }
+        break;
+      }
       default:
         if (arg.startsWith('-')) {
           throw new UsageError(`unknown option ${arg}`);
@@ -130,6 +141,7 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     disabledRules: disabled, external, podSecurityLevels: levels, warningsAsErrors,
     ...(defaultLevel ? { defaultPodSecurityLevel: defaultLevel } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
   };
   const result = checkSourcedManifests(items, options);
   if (json) {

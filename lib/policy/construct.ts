@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { kubernetesVersionOf } from '../common/kubernetes-version';
 import { checkManifests } from './check';
 import { Severity, PolicyOptions } from './types';
 
@@ -8,7 +9,9 @@ import { Severity, PolicyOptions } from './types';
  * `cdk8s synth`) fail before anything is written. Warnings do not fail.
  *
  * References are resolved within the chart, so objects in other charts must
- * be declared `external`.
+ * be declared `external`. Kinds and fields are checked against the chart's
+ * target Kubernetes version (`setKubernetesVersion`) unless
+ * `options.kubernetesVersion` says otherwise.
  *
  * @example
  * const chart = new Chart(app, 'shop');
@@ -19,7 +22,7 @@ export function addPolicyValidation(chart: Chart, options: PolicyOptions = {}): 
     validate: () => {
       // chart.toJson() would validate the chart again: render the objects one by one.
       const manifests = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as unknown);
-      const result = checkManifests(manifests, options);
+      const result = checkManifests(manifests, { kubernetesVersion: kubernetesVersionOf(chart), ...options });
       const failing = result.findings.filter((f) => f.severity === Severity.ERROR
         || (options.warningsAsErrors === true && f.severity === Severity.WARNING));
       return failing.map((f) => `${f.ruleId}: ${f.message}`);

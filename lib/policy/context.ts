@@ -1,4 +1,5 @@
 import { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL } from '../common/annotations';
+import { KUBERNETES_VERSIONS, KubernetesVersion } from '../common/kubernetes-version';
 import { policyRule } from './rules';
 import { Finding, Manifest, ManifestSource, ObjectRef, PodSecurityLevel, PolicyOptions } from './types';
 
@@ -191,6 +192,8 @@ export function joinPath(base: string, key: string | number): string {
 export class PolicyContext {
   public readonly entries: readonly Entry[];
   public readonly options: PolicyOptions;
+  /** The Kubernetes minor the objects are checked against. */
+  public readonly kubernetesVersion: KubernetesVersion;
   private readonly found: Finding[] = [];
   private readonly byKey = new Map<string, Entry>();
   private readonly byKind = new Map<string, Entry[]>();
@@ -201,6 +204,7 @@ export class PolicyContext {
   constructor(entries: readonly Entry[], options: PolicyOptions) {
     this.entries = entries;
     this.options = options;
+    this.kubernetesVersion = policyKubernetesVersion(options.kubernetesVersion);
     for (const e of entries) {
       this.byKey.set(objectKey(e.ref.kind, e.namespace, e.ref.name), e);
       const list = this.byKind.get(e.ref.kind) ?? [];
@@ -333,4 +337,19 @@ function objectKey(kind: string, namespace: string | undefined, name: string): s
 
 function isLevel(value: string | undefined): value is PodSecurityLevel {
   return value === PodSecurityLevel.PRIVILEGED || value === PodSecurityLevel.BASELINE || value === PodSecurityLevel.RESTRICTED;
+}
+
+/**
+ * The `kubernetesVersion` option, checked: `'1.27'` when unset.
+ *
+ * @internal
+ */
+export function policyKubernetesVersion(value: string | undefined): KubernetesVersion {
+  if (value === undefined) {
+    return KubernetesVersion.V1_27;
+  }
+  if (!(KUBERNETES_VERSIONS as readonly string[]).includes(value)) {
+    throw new Error(`policy gate: kubernetesVersion (${JSON.stringify(value)}) is not a supported Kubernetes version: use one of ${KUBERNETES_VERSIONS.join(', ')}`);
+  }
+  return value as KubernetesVersion;
 }

@@ -1,3 +1,5 @@
+import { Chart } from 'cdk8s';
+import { kubernetesVersionOf } from '../common/kubernetes-version';
 import { checkManifests } from './check';
 import { formatFindings, formatSummary } from './format';
 import { PolicyOptions } from './types';
@@ -18,15 +20,22 @@ export interface PolicyMatcherResult {
  *
  * expect(Testing.synth(chart)).toPassPolicies();
  * expect(Testing.synth(chart)).toPassPolicies({ podSecurityLevels: { logging: PodSecurityLevel.BASELINE } });
+ * expect(Testing.synth(chart)).toPassPolicies({ kubernetesVersion: '1.34' });
+ * expect(chart).toPassPolicies(); // synthesizes the chart, checked at its target version
  * ```
  *
  * This module does not import jest; it only needs `expect.extend`.
  */
 export const policyMatchers = {
-  /** Passes when the objects (an array, or one object) break no error rule. */
+  /**
+   * Passes when the objects (an array, or one object) break no error rule.
+   * Given a Chart, checks its synthesized objects against the chart's target
+   * Kubernetes version unless `options.kubernetesVersion` is set.
+   */
   toPassPolicies(received: unknown, options?: PolicyOptions): PolicyMatcherResult {
-    const manifests = Array.isArray(received) ? received : [received];
-    const result = checkManifests(manifests, options);
+    const chart = Chart.isChart(received) ? received : undefined;
+    const manifests: unknown[] = chart ? chart.toJson() : Array.isArray(received) ? received : [received];
+    const result = checkManifests(manifests, chart ? { kubernetesVersion: kubernetesVersionOf(chart), ...options } : options);
     return {
       pass: result.passed,
       message: () => result.passed

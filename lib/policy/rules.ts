@@ -26,6 +26,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     reason: 'Unknown fields are dropped or rejected by the API server (strict field validation), usually a typo or a field of another version.',
     fix: 'Remove the field or correct its spelling and nesting.',
   },
+  {
+    id: 'GP-SCHEMA-VERSION', severity: E, title: 'No kind or field newer than the target Kubernetes version',
+    reason: 'A cluster older than the API an object was written for does not serve the kind, and drops or rejects the field (strict field validation), so the feature silently does nothing.',
+    fix: 'Set the target to the version the cluster runs (kubernetesVersion, --kubernetes-version), or remove the kind or field the finding names.',
+  },
   // Suppressions
   {
     id: 'GP-SUPPRESS', severity: E, title: 'Every suppression annotation names known rules and gives a reason',

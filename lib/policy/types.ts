@@ -113,6 +113,13 @@ export interface PolicyOptions {
   readonly external?: readonly string[];
 
   /**
+   * The Kubernetes minor the objects are applied to (`'1.27'` ... `'1.34'`):
+   * kinds and fields newer than it are errors (GP-SCHEMA-VERSION).
+   * @default '1.27', or the chart's target for `addPolicyValidation`
+   */
+  readonly kubernetesVersion?: string;
+
+  /**
    * Treat warnings as errors when deciding whether the gate passes.
    * @default false
    */

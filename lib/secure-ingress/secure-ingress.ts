@@ -15,6 +15,7 @@ import { GatewayRenderer } from './gateway-renderer';
 import { IngressController } from './ingress-controller';
 import { IIngressControllerProfile, ResolvedRateLimit, ResolvedTimeouts } from './ingress-controller-profile';
 import { IngressRenderer } from './ingress-renderer';
+import { INGRESS_DEFAULTS } from './secure-ingress-defaults';
 import { describeTimeouts, resolveCors, resolveRateLimit, resolveTimeouts, securityHeaderValues, timeoutValue } from './options';
 import { grpcMethodOf, hostSlug, ResolvedRoute } from './route';
 import { BackendProtocol, IngressMode, PathType, RouteOptions, SecureIngressProps, ServiceReference } from './secure-ingress-props';
@@ -22,14 +23,6 @@ import { SecurityHeaders } from './security-headers';
 
 const IPV4 = /^[0-9]+(\.[0-9]+){3}$/;
 const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
-/** Defaults of `SecureIngressProps` and `RouteOptions`. @internal */
-const INGRESS_DEFAULTS = {
-  component: 'ingress',
-  path: '/',
-  pathType: PathType.PREFIX,
-  protocol: BackendProtocol.HTTP,
-} as const;
 
 /**
  * TLS-only routing from host names and paths to routable backends

@@ -3,9 +3,12 @@ import { Construct } from 'constructs';
 import {
   GoMicroservice,
   GoMicroserviceProps,
+  KubernetesVersion,
   NetworkPeer,
   PreStop,
   Probe,
+  setKubernetesVersion,
+  TrafficDistribution,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { find, findAll, Manifest, shopChart, synth } from '../util';
@@ -407,8 +410,9 @@ describe('GoMicroservice options', () => {
   });
 
   test('every prop at once', () => {
-    // GIVEN every prop (the type makes a new prop fail to compile here until covered)
+    // GIVEN every prop (the type makes a new prop fail to compile here until covered), on a target that has them all
     const chart = shopChart();
+    setKubernetesVersion(chart, KubernetesVersion.V1_34);
     const all: Required<Omit<GoMicroserviceProps, 'replicas'>> = {
       image: 'registry.example.com/orders@sha256:' + 'a'.repeat(64),
       name: 'orders-api',
@@ -433,6 +437,7 @@ describe('GoMicroservice options', () => {
       topologySpread: true,
       servicePort: 8000,
       prometheusScrape: true,
+      trafficDistribution: TrafficDistribution.PREFER_CLOSE,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'orders-identity'),
     };
     // WHEN
@@ -456,6 +461,7 @@ describe('GoMicroservice options', () => {
       GOMEMLIMIT: '1536MiB', GOMAXPROCS: '2', SHUTDOWN_DELAY: '3s', SHUTDOWN_DRAIN_TIMEOUT: '10s',
     });
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
+    expect(find(manifests, 'Service', 'orders-api').spec.trafficDistribution).toBe('PreferClose');
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
     expect(d.spec.template.spec.serviceAccountName).toBe('orders-identity');

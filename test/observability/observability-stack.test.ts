@@ -139,7 +139,7 @@ describe('ObservabilityStack, self-contained (the default)', () => {
     expect(agent.receivers.filelog.include).toEqual(['/var/log/pods/*/*/*.log']);
     expect(agent.receivers.filelog.operators.map((o: Manifest) => o.type)).toEqual(['container', 'json_parser']);
     expect(agent.receivers.filelog.operators[1]).toMatchObject({ parse_from: 'body', parse_to: 'attributes' });
-    expect(agent.exporters['otlphttp/loki']).toEqual({ endpoint: 'http://loki.observability.svc:3100/otlp' });
+    expect(agent.exporters['otlphttp/loki']).toMatchObject({ endpoint: 'http://loki.observability.svc:3100/otlp' });
     const loki = configFile(obs, 'loki-config-', 'loki.yaml');
     expect(loki.limits_config).toEqual({ retention_period: '168h', allow_structured_metadata: true });
     expect(loki.schema_config.configs[0]).toMatchObject({ store: 'tsdb', schema: 'v13' });

@@ -35,6 +35,23 @@ describe('cdk8s validation plugin', () => {
     expect(context.report.toJson().summary.metadata).toEqual({ errors: '0', warnings: '0' });
   });
 
+  test('checks at the kubernetesVersion property (1.27 by default)', async () => {
+    // GIVEN a sleep pre-stop hook, in the Kubernetes API from 1.29
+    const set = goodSet();
+    container(set).lifecycle = { preStop: { sleep: { seconds: 5 } } };
+    const file = manifest(set);
+    const at = async (options: { kubernetesVersion?: string }) => {
+      const context = new ValidationContext([file], 'cdk8s-go-platform', '0.1.0', {}, false);
+      await new PolicyValidation({ external: ['Secret/orders-db'], ...options }).validate(context);
+      return context.report;
+    };
+    // THEN
+    const stale = await at({});
+    expect(stale.success).toBe(false);
+    expect(stale.toJson().violations.map((v) => v.ruleName)).toEqual(['GP-SCHEMA-VERSION [error] No kind or field newer than the target Kubernetes version']);
+    expect((await at({ kubernetesVersion: '1.30' })).success).toBe(true);
+  });
+
   test('submits failure with one violation per rule, naming resource, location and manifest', async () => {
     // GIVEN
     const set = goodSet();

@@ -26,6 +26,8 @@ const CASES: Case[] = [
     mutate: (s) => { find(s, 'Deployment').spec.replicas = 'three'; } },
   { rule: 'GP-SCHEMA-INVALID', title: 'missing required field in a CRD', severity: E, object: 'ServiceMonitor/shop/orders', path: 'spec',
     mutate: (s) => { delete find(s, 'ServiceMonitor').spec.selector; } },
+  { rule: 'GP-SCHEMA-VERSION', title: 'field newer than the default 1.27 target', severity: E, object: 'Service/shop/orders', path: 'spec.trafficDistribution',
+    mutate: (s) => { find(s, 'Service').spec.trafficDistribution = 'PreferClose'; } },
   { rule: 'GP-SCHEMA-UNKNOWN-FIELD', title: 'typo in a pod spec', severity: E, object: 'Deployment/shop/orders', path: `${C}.livenesProbe`,
     mutate: (s) => { container(s).livenesProbe = {}; } },
   { rule: 'GP-SCHEMA-UNKNOWN-FIELD', title: 'unknown field in an HTTPRoute', severity: E, object: 'HTTPRoute/shop/orders', path: 'spec.rules[0].backendRefs[0].weigth',

@@ -1,4 +1,8 @@
 import { PolicyContext, pointerToPath } from '../context';
+import { KUBERNETES_VERSIONS } from '../../common/kubernetes-version';
+import { checkKubernetesVersion } from '../schema/kubernetes-versions';
+
+const NEWEST = KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1];
 import { SchemaError, validateSchema } from '../schema/validators';
 
 /** GP-SCHEMA-KIND, GP-SCHEMA-INVALID, GP-SCHEMA-UNKNOWN-FIELD. @internal */
@@ -18,6 +22,22 @@ export function checkSchema(ctx: PolicyContext): void {
         `no schema for ${m.apiVersion} ${m.kind}: not a kind served by Kubernetes 1.27+ or a supported CRD`);
       continue;
     }
+    const target = ctx.kubernetesVersion;
+    const unknown = new Set(result.unknownFields);
+    // A field no supported minor has is a typo (reported below as unknown) or
+    // newer than the newest supported minor (the newest schema knows it).
+    const newer = checkKubernetesVersion(m, target).filter((f) => f.since !== undefined || !unknown.has(f.pointer));
+    if (newer.length === 1 && newer[0].pointer === '') {
+      ctx.report(entry, 'GP-SCHEMA-VERSION', 'apiVersion', newer[0].since
+        ? `${m.apiVersion} ${m.kind} is served from Kubernetes ${newer[0].since}, newer than the target ${target}`
+        : `${m.apiVersion} ${m.kind} is not served by Kubernetes ${KUBERNETES_VERSIONS[0]}–${NEWEST}: newer than every supported target`);
+      continue;
+    }
+    for (const f of newer) {
+      ctx.report(entry, 'GP-SCHEMA-VERSION', pointerToPath(f.pointer), f.since
+        ? `field added in Kubernetes ${f.since}, newer than the target ${target}`
+        : `field newer than Kubernetes ${NEWEST}, the newest supported target`);
+    }
     const seen = new Set<string>();
     for (const error of result.errors) {
       const path = pointerToPath(error.instancePath);
@@ -28,7 +48,8 @@ export function checkSchema(ctx: PolicyContext): void {
         ctx.report(entry, 'GP-SCHEMA-INVALID', path, text);
       }
     }
-    for (const pointer of result.unknownFields) {
+    const reported = new Set(newer.map((f) => f.pointer));
+    for (const pointer of result.unknownFields.filter((p) => !reported.has(p))) {
       ctx.report(entry, 'GP-SCHEMA-UNKNOWN-FIELD', pointerToPath(pointer), `unknown field for ${m.apiVersion} ${m.kind}`);
     }
   }

@@ -1,0 +1,162 @@
+import { Duration } from 'cdk8s';
+import { kplus } from '../common/plus';
+import { GoServicePortName, GoServiceProps } from './go-service';
+
+/** Horizontal pod autoscaling (`autoscaling/v2`). */
+export interface AutoscalingOptions {
+  /**
+   * Fewest pods; also the floor the PodDisruptionBudget is sized against.
+   * @default 2
+   */
+  readonly minReplicas?: number;
+
+  /**
+   * Most pods.
+   * @default 10
+   */
+  readonly maxReplicas?: number;
+
+  /**
+   * Average CPU utilization, as a percentage of the request, to hold.
+   * @default 70
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * Average memory utilization, as a percentage of the request, to hold.
+   * @default - no memory target
+   */
+  readonly targetMemoryUtilizationPercent?: number;
+
+  /**
+   * How long recommendations must stay lower before the autoscaler scales
+   * down, so brief dips do not flap the pod count.
+   * @default Duration.minutes(5)
+   */
+  readonly scaleDownStabilization?: Duration;
+}
+
+/**
+ * PodDisruptionBudget (`policy/v1`), created when the replica floor is two or
+ * more. It never blocks node drains: `maxUnavailable` is at least one and
+ * unhealthy pods may always be evicted.
+ */
+export interface DisruptionBudgetOptions {
+  /**
+   * Pods that may be down at once during voluntary disruptions.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+}
+
+/** How the Service's traffic is spread over its endpoints (`spec.trafficDistribution`). */
+export enum TrafficDistribution {
+  /**
+   * Prefer endpoints in the client's zone, falling back to others when the
+   * zone has none: less cross-zone traffic and latency. Needs Kubernetes 1.31+.
+   */
+  PREFER_CLOSE = 'PreferClose',
+}
+
+/** Options for `allowFrom`. */
+export interface AllowFromOptions {
+  /**
+   * Named ports of this service the peer may reach.
+   * @default - the API ports: `http`, and `grpc` when the service has one
+   */
+  readonly ports?: GoServicePortName[];
+}
+
+/** Props of a `GoMicroservice`. */
+export interface GoMicroserviceProps extends GoServiceProps {
+  /**
+   * Namespace of every object.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * `app.kubernetes.io/instance`, which tells apart several installs of one
+   * application. Part of the selector, so it must never change.
+   * @default - the name
+   */
+  readonly instance?: string;
+
+  /**
+   * `app.kubernetes.io/component`.
+   * @default 'backend'
+   */
+  readonly component?: string;
+
+  /**
+   * `app.kubernetes.io/part-of`: the larger application this service belongs to.
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+
+  /**
+   * Pods to run when autoscaling is off.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * Horizontal pod autoscaling; when set, `spec.replicas` is left to the HPA.
+   * @default - no autoscaler; the Deployment runs `replicas` pods
+   */
+  readonly autoscaling?: AutoscalingOptions;
+
+  /**
+   * PodDisruptionBudget sizing, used when the replica floor is two or more.
+   * @default - `maxUnavailable: 1`
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+
+  /**
+   * Spread pods across zones and nodes with topology spread constraints
+   * (`ScheduleAnyway`, so small clusters still schedule) when the service runs
+   * two or more pods.
+   * @default true
+   */
+  readonly topologySpread?: boolean;
+
+  /**
+   * Port of the Service in front of the HTTP container port.
+   * @default 80
+   */
+  readonly servicePort?: number;
+
+  /**
+   * Service `spec.trafficDistribution`. Needs a Kubernetes 1.31+ target
+   * (`setKubernetesVersion`); rejected below.
+   * @default - not set: the proxy spreads traffic over every ready endpoint
+   * @see https://kubernetes.io/docs/concepts/services-networking/service/#traffic-distribution
+   */
+  readonly trafficDistribution?: TrafficDistribution;
+
+  /**
+   * Add `prometheus.io/scrape|port|path` pod annotations for the metrics endpoint.
+   * @default true
+   */
+  readonly prometheusScrape?: boolean;
+
+  /**
+   * The identity of the pods. Its token is never mounted.
+   * @default - a new ServiceAccount named after the service
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+}
+
+/** Resolved autoscaling settings. */
+export interface ResolvedAutoscaling {
+  /** Fewest pods. */
+  readonly minReplicas: number;
+  /** Most pods. */
+  readonly maxReplicas: number;
+  /** CPU utilization target, percent. */
+  readonly targetCpuUtilizationPercent: number;
+  /** Memory utilization target, percent, if any. */
+  readonly targetMemoryUtilizationPercent?: number;
+  /** Scale-down stabilization window, seconds. */
+  readonly scaleDownStabilizationSeconds: number;
+}

@@ -1,0 +1,90 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { seconds } from '../common/durations';
+import { fail } from '../common/errors';
+import { k8s, kplus } from '../common/plus';
+import { validateIntegerInRange } from '../common/validate';
+import { AUTOSCALING_DEFAULTS } from './go-microservice-defaults';
+import { AutoscalingOptions, ResolvedAutoscaling } from './go-microservice-props';
+
+/** Metadata of one object of a GoMicroservice. @internal */
+export interface ObjectMetadata {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+}
+
+/** Validates autoscaling options and fills in the defaults. @internal */
+export function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): ResolvedAutoscaling {
+  const r: ResolvedAutoscaling = {
+    minReplicas: o.minReplicas ?? AUTOSCALING_DEFAULTS.minReplicas,
+    maxReplicas: o.maxReplicas ?? AUTOSCALING_DEFAULTS.maxReplicas,
+    targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
+    targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
+    scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
+  };
+  validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
+  validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
+  if (r.minReplicas > r.maxReplicas) {
+    fail(scope, `autoscaling.minReplicas (${r.minReplicas}) must be <= autoscaling.maxReplicas (${r.maxReplicas})`);
+  }
+  validateIntegerInRange(scope, 'autoscaling.targetCpuUtilizationPercent', r.targetCpuUtilizationPercent, 1, 100);
+  if (r.targetMemoryUtilizationPercent !== undefined) {
+    validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
+  }
+  validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
+  return r;
+}
+
+/**
+ * The HorizontalPodAutoscaler of a GoMicroservice: scales up fast (double, or
+ * four pods, every 15 s), down slowly (half every minute after the
+ * stabilization window).
+ *
+ * @internal
+ */
+export function createAutoscaler(scope: Construct, metadata: ObjectMetadata, target: kplus.Deployment, a: ResolvedAutoscaling): kplus.HorizontalPodAutoscaler {
+  return new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
+    metadata,
+    target,
+    minReplicas: a.minReplicas,
+    maxReplicas: a.maxReplicas,
+    metrics: [
+      kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(a.targetCpuUtilizationPercent)),
+      ...(a.targetMemoryUtilizationPercent !== undefined
+        ? [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(a.targetMemoryUtilizationPercent))]
+        : []),
+    ],
+    scaleUp: {
+      stabilizationWindow: Duration.seconds(0),
+      strategy: kplus.ScalingStrategy.MAX_CHANGE,
+      policies: [
+        { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(15) },
+        { replicas: kplus.Replicas.absolute(4), duration: Duration.seconds(15) },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindow: Duration.seconds(a.scaleDownStabilizationSeconds),
+      strategy: kplus.ScalingStrategy.MAX_CHANGE,
+      policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
+    },
+  });
+}
+
+/**
+ * The PodDisruptionBudget of a GoMicroservice's pods. It never blocks a node
+ * drain on unhealthy pods (`unhealthyPodEvictionPolicy: AlwaysAllow`).
+ *
+ * @internal
+ */
+export function createDisruptionBudget(scope: Construct, metadata: ObjectMetadata, selectorLabels: Record<string, string>, maxUnavailable: number): k8s.KubePodDisruptionBudget {
+  // cdk8s-plus-27 has no PodDisruptionBudget construct.
+  return new k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+    metadata,
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
+      selector: { matchLabels: selectorLabels },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
+}
