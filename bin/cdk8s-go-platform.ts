@@ -2,6 +2,7 @@
 import { runInit } from '../lib/init';
 import { runPolicyCli } from '../lib/policy/cli';
 
+const argv = process.argv.slice(2);
 const io = {
   stdout: (text: string) => process.stdout.write(text),
   stderr: (text: string) => process.stderr.write(text),
@@ -9,11 +10,11 @@ const io = {
 
 // Subcommands with their own module; everything else is the policy gate's
 // command line (check, rules, help).
-const [command, ...rest] = process.argv.slice(2);
-switch (command) {
-  case 'init':
-    process.exitCode = runInit(rest, io);
-    break;
-  default:
-    process.exitCode = runPolicyCli(process.argv.slice(2), io);
+if (argv[0] === 'graph' || argv[0] === 'diff') {
+  // Review commands load their renderer and diff libraries only when run.
+  void import('../lib/review/cli').then(async ({ runReviewCli }) => { process.exitCode = await runReviewCli(argv, io); });
+} else if (argv[0] === 'init') {
+  process.exitCode = runInit(argv.slice(1), io);
+} else {
+  process.exitCode = runPolicyCli(argv, io);
 }
