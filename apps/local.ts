@@ -21,7 +21,12 @@ export const ORDERS_EXAMPLE: GoServiceProps = {
 export function buildLocal(app: App): LocalDockerStack {
   return new LocalDockerStack(app, 'local', {
     // Relative to local/, where `terraform apply` runs.
-    services: [{ service: ORDERS_EXAMPLE, context: '../examples/orders' }],
+    services: [{
+      service: ORDERS_EXAMPLE,
+      context: '../examples/orders',
+      // The service's CI proposes each scanned image to this platform repository.
+      workflow: { platform: { repository: 'shop/platform' } },
+    }],
     prometheus: {},
   });
 }
@@ -39,6 +44,7 @@ if (require.main === module) {
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(path.join(outdir, 'cdk.tf.json'), `${Testing.synth(stack, true)}\n`);
     stack.writeDockerfiles(outdir);
+    stack.writeWorkflows(outdir);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 export * from './docker';
+export * from './gitops';
 export * from './go-microservice';
 export * from './observability';
 export * from './policy';

@@ -64,6 +64,7 @@ const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
   { pkg: '@kubernetes-models/gateway-api', groups: ['gateway.networking.k8s.io'] },
   { pkg: '@kubernetes-models/prometheus-operator', groups: ['monitoring.coreos.com'] },
   { pkg: '@kubernetes-models/cert-manager', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
+  { pkg: '@kubernetes-models/flux-cd', groups: ['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io'] },
 ];
 
 /**

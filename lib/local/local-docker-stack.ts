@@ -15,6 +15,7 @@ import { validateDnsLabel } from '../common/names';
 import { parseQuantity } from '../common/quantities';
 import { validatePort } from '../common/validate';
 import { DockerfileWriteOptions, GO_DOCKERFILE_BUILD_ARGS, GoDockerfile, GoDockerfileProps, unmarkedFilesMessage } from '../docker/go-dockerfile';
+import { GoServiceWorkflow, GoServiceWorkflowOptions } from '../docker/go-workflow';
 import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from '../go-microservice/go-service';
 import { ProbeKind } from '../go-microservice/probe';
 import { LocalHealthCheck, LocalHealthCheckKind } from './local-health-check';
@@ -60,6 +61,13 @@ export interface LocalServiceOptions {
    * @default - `GoDockerfile` defaults: distroless runtime, `./cmd/<name>`
    */
   readonly dockerfile?: Omit<GoDockerfileProps, 'service' | 'ports'>;
+
+  /**
+   * The service's GitHub Actions workflow (`writeWorkflows`); the service
+   * description and the Dockerfile drive it.
+   * @default - no workflow
+   */
+  readonly workflow?: GoServiceWorkflowOptions;
 
   /**
    * Host ports, by port name, published on 127.0.0.1.
@@ -139,6 +147,8 @@ export interface LocalService {
   readonly settings: GoServiceSettings;
   /** The generated Dockerfile. */
   readonly dockerfile: GoDockerfile;
+  /** The generated CI workflow, when `workflow` is set. */
+  readonly workflow?: GoServiceWorkflow;
   /** Build context, relative to the Terraform working directory. */
   readonly context: string;
   /** The `docker_image` built from the Dockerfile. */
@@ -254,6 +264,9 @@ export class LocalDockerStack extends TerraformStack {
       });
 
       const dockerfile = new GoDockerfile({ ...options.dockerfile, service: settings });
+      const workflow = options.workflow !== undefined
+        ? new GoServiceWorkflow({ ...options.workflow, service: settings, dockerfile })
+        : undefined;
 
       const image = new Image(scope, 'Image', {
         name: settings.image,
@@ -338,7 +351,7 @@ export class LocalDockerStack extends TerraformStack {
       });
       container.overrideLogicalId(name);
 
-      return { settings, dockerfile, context, image, container, secretVariables };
+      return { settings, dockerfile, workflow, context, image, container, secretVariables };
     });
 
     if (props.prometheus !== undefined) {
@@ -408,6 +421,17 @@ export class LocalDockerStack extends TerraformStack {
       }
     }
     return contexts.flatMap((c) => c.dockerfile.write(c.directory, { overwrite: true }));
+  }
+
+  /**
+   * Writes the GitHub Actions workflow of each service that has one into
+   * `.github/workflows/` of its build context (the root of the service's
+   * repository), resolved from `workingDirectory`. A file there that the
+   * library did not generate is never overwritten: that is an error.
+   * Returns the paths written.
+   */
+  public writeWorkflows(workingDirectory: string): string[] {
+    return this.services.flatMap((s) => s.workflow?.write(path.join(workingDirectory, s.context)) ?? []);
   }
 
   private healthcheck(prop: string, check: LocalHealthCheck, dockerfile: GoDockerfile, settings: GoServiceSettings) {

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { Testing } from 'cdktf';
 import { GoDockerfile, RuntimeImage } from '../../lib/docker';
@@ -253,5 +256,32 @@ describe('LocalDockerStack', () => {
     expect(a).toBe(b);
     expect(a).not.toContain(process.cwd());
     expect(a).toMatchSnapshot();
+  });
+});
+
+describe('LocalDockerStack workflows', () => {
+  test('writeWorkflows writes the workflow of each service that has one, from the same description as its Dockerfile', () => {
+    // GIVEN
+    const { stack } = synth({
+      services: [
+        { service: ORDERS, context: 'orders', dockerfile: { goVersion: '1.24' }, workflow: { platform: { repository: 'shop/platform' } } },
+        { service: { name: 'payments', image: 'registry.example.com/shop/payments:2.0.0' }, context: 'payments', hostPorts: { http: 8081 } },
+      ],
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-workflows-'));
+    try {
+      // WHEN
+      const written = stack.writeWorkflows(dir);
+
+      // THEN only orders has one, and it tests with the Dockerfile's Go release and pushes to the service's repository
+      expect(written).toEqual([path.join(dir, 'orders', '.github', 'workflows', 'orders.yml')]);
+      expect(stack.services[1].workflow).toBeUndefined();
+      const workflow = stack.services[0].workflow!;
+      expect(fs.readFileSync(written[0], 'utf8')).toBe(workflow.yaml);
+      expect(workflow.imageRepository).toBe('registry.example.com/shop/orders');
+      expect(workflow.yaml).toContain('go-version: "1.24"');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

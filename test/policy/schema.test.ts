@@ -64,7 +64,8 @@ describe('generated validators', () => {
       packages: Array<{ name: string; version: string }>;
     }).packages;
     const versions = schemaValidators().versions;
-    expect(Object.keys(versions)).toEqual(['kubernetes-models', '@kubernetes-models/gateway-api', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager']);
+    expect(Object.keys(versions)).toEqual(['kubernetes-models', '@kubernetes-models/gateway-api', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager',
+      '@kubernetes-models/flux-cd']);
     for (const [pkg, version] of Object.entries(versions)) {
       expect(pinned.find((p) => p.name === pkg)?.version).toBe(version);
     }
