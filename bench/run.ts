@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: synthesis speed and memory of the benchmark fleet
- * (bench/fleet.ts) written five ways, at several sizes, interleaved.
+ * (bench/fleet.ts) written several ways, at several sizes, interleaved.
  *
  *   npm run bench                          # N = 10, 100, 500; 5 runs each
  *   npm run bench -- --n 100,500,1000 --runs 7
  *   npm run bench -- --ways floor,helm,plus,go,go-synth-app
  *   npm run bench -- --smoke               # N = 10, one run, no extras (CI)
+ *   npm run bench -- --no-extras --no-weight   # the ways only
  *
  * Every run of every way is a fresh child process running compiled
  * JavaScript (bench/ is bundled by esbuild into .bench/build/), and its wall
@@ -27,6 +28,7 @@ import { runExtras } from './extras';
 import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE } from './fleet';
 import { findHelm, HelmBinary } from './helm-binary';
 import { runInitRepoBench } from './init-repo';
+import { measurePackageWeight } from './package-weight';
 import { formatPairs, formatTable, median, WayResult } from './report';
 import { buildGoMicroserviceFleet } from './ways/go-microservice';
 
@@ -42,7 +44,7 @@ interface Way {
   readonly layout: ChartLayout | '-';
   /** Compiled way in .bench/build/ways/, or Helm. */
   readonly script: string | 'helm';
-  /** The hand-written cdk8s-plus way it is compared with. */
+  /** The hand-written cdk8s-plus way it is compared with (the same entry point: app.synth() or synthApp). */
   readonly plus: string;
 }
 
@@ -51,10 +53,13 @@ const WAYS: Way[] = [
   { id: 'helm', label: 'helm template', layout: '-', script: 'helm', plus: 'plus' },
   { id: 'plus', label: 'cdk8s-plus by hand', layout: ChartLayout.SINGLE, script: 'plain-plus', plus: 'plus' },
   { id: 'go', label: 'GoMicroservice', layout: ChartLayout.SINGLE, script: 'go-microservice', plus: 'plus' },
-  { id: 'go-synth-app', label: 'GoMicroservice + synthApp', layout: ChartLayout.SINGLE, script: 'go-microservice-synth-app', plus: 'plus' },
+  { id: 'plus-synth-app', label: 'cdk8s-plus by hand + synthApp', layout: ChartLayout.SINGLE, script: 'plain-plus-synth-app', plus: 'plus-synth-app' },
+  { id: 'go-synth-app', label: 'GoMicroservice + synthApp', layout: ChartLayout.SINGLE, script: 'go-microservice-synth-app', plus: 'plus-synth-app' },
+  { id: 'go-threads', label: 'GoMicroservice + synthApp, 2 threads', layout: ChartLayout.SINGLE, script: 'go-microservice-threads', plus: 'plus-synth-app' },
   { id: 'plus-per-service', label: 'cdk8s-plus by hand', layout: ChartLayout.PER_SERVICE, script: 'plain-plus', plus: 'plus-per-service' },
   { id: 'go-per-service', label: 'GoMicroservice', layout: ChartLayout.PER_SERVICE, script: 'go-microservice', plus: 'plus-per-service' },
-  { id: 'go-synth-app-per-service', label: 'GoMicroservice + synthApp', layout: ChartLayout.PER_SERVICE, script: 'go-microservice-synth-app', plus: 'plus-per-service' },
+  { id: 'plus-synth-app-per-service', label: 'cdk8s-plus by hand + synthApp', layout: ChartLayout.PER_SERVICE, script: 'plain-plus-synth-app', plus: 'plus-synth-app-per-service' },
+  { id: 'go-synth-app-per-service', label: 'GoMicroservice + synthApp', layout: ChartLayout.PER_SERVICE, script: 'go-microservice-synth-app', plus: 'plus-synth-app-per-service' },
 ];
 
 interface Options {
@@ -307,8 +312,10 @@ function main(): void {
   const extras = options.extras ? runExtras(ROOT, WORK, path.join(WORK, 'runs', String(Math.max(...options.ns)), 'out', 'go')) : undefined;
   // The repo `init` scaffolds: cold `cdk8s synth` against its compiled JavaScript (bench/init-repo.ts).
   const initRepo = options.extras ? runInitRepoBench(ROOT, WORK) : undefined;
+  // Require time of the root entry and install footprint (one round in a smoke run).
+  const weight = process.argv.includes('--no-weight') ? undefined : measurePackageWeight(ROOT, options.smoke ? 1 : 7);
 
-  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras, initRepo };
+  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras, initRepo, weight };
   fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
 
   const out = process.stdout;
@@ -322,6 +329,9 @@ function main(): void {
   }
   if (initRepo) {
     out.write(`${formatPairs(initRepo.lines)}\n\n`);
+  }
+  if (weight) {
+    out.write(`${formatPairs(weight.lines)}\n\n`);
   }
   out.write(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
   out.write(`results: ${path.relative(process.cwd(), options.json)}\n`);

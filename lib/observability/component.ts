@@ -1,6 +1,5 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
 import { validatePinnedImage, versionFromImage } from '../common/images';
@@ -8,6 +7,7 @@ import { recommendedLabels, selectorLabels } from '../common/labels';
 import { ContainerResources, hardenPodTemplate, PartialContainerResources, resolveResources } from '../common/pod-hardening';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { requireQuantity } from '../common/quantities';
+import { yamlLib } from '../common/yaml';
 
 /** Requests and limits of one component's container; what is left out keeps the component's default. */
 export interface ComponentResources {
@@ -154,7 +154,7 @@ export function validateStorage(scope: IConstruct, prop: string, storage: Storag
 export function configFiles(scope: Construct, id: string, identity: ComponentIdentity, suffix: string, files: Record<string, unknown>): kplus.ConfigMap {
   const data: Record<string, string> = {};
   for (const [file, content] of Object.entries(files)) {
-    data[file] = typeof content === 'string' ? content : stringify(content, { lineWidth: 0 });
+    data[file] = typeof content === 'string' ? content : yamlLib().stringify(content, { lineWidth: 0 });
   }
   return new kplus.ConfigMap(scope, id, {
     metadata: meta(identity, `${identity.name}-${suffix}-${contentHash(data)}`),

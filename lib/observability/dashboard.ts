@@ -1,9 +1,5 @@
 import { METRIC_CONTRACT } from './alert-rules';
-import { common, dashboard, prometheus, timeseries, units } from './grafana-sdk';
-
-const { DashboardBuilder, DatasourceVariableBuilder, QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort } = dashboard;
-const { DataqueryBuilder } = prometheus;
-const { PanelBuilder } = timeseries;
+import { grafanaSdk } from './grafana-sdk';
 
 /** Options of the Go service dashboard. */
 export interface GoServiceDashboardOptions {
@@ -46,6 +42,10 @@ export const GO_DASHBOARD_PANELS = [
  * Returns the dashboard model as plain JSON-ready data.
  */
 export function goServiceDashboard(options: GoServiceDashboardOptions = {}): Record<string, unknown> {
+  const { common, dashboard, prometheus, timeseries, units } = grafanaSdk();
+  const { DashboardBuilder, DatasourceVariableBuilder, QueryVariableBuilder, RowBuilder, VariableRefresh, VariableSort } = dashboard;
+  const { DataqueryBuilder } = prometheus;
+  const { PanelBuilder } = timeseries;
   const m = METRIC_CONTRACT;
   const ds: import('@grafana/grafana-foundation-sdk/dist/common').DataSourceRef = { type: 'prometheus', uid: '${datasource}' };
   const sel = 'namespace="$namespace", service=~"$service"';

@@ -1,6 +1,15 @@
-import { parser } from '@prometheus-io/lezer-promql';
 import { IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
+
+type PromqlParser = typeof import('@prometheus-io/lezer-promql').parser;
+let promqlParser: PromqlParser | undefined;
+
+/** The PromQL grammar, required on first use so that importing the package does not load it. */
+function parser(): PromqlParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  promqlParser ??= (require('@prometheus-io/lezer-promql') as typeof import('@prometheus-io/lezer-promql')).parser;
+  return promqlParser;
+}
 
 /**
  * The first syntax error in a PromQL expression, as `position N ("text")`, or
@@ -12,7 +21,7 @@ export function promqlSyntaxError(expr: string): string | undefined {
   if (typeof expr !== 'string' || expr.trim() === '') {
     return 'the expression is empty';
   }
-  const tree = parser.parse(expr);
+  const tree = parser().parse(expr);
   let error: number | undefined;
   tree.iterate({
     enter: (node) => {

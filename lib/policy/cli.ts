@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { yamlLib } from '../common/yaml';
 import { checkSourcedManifests, SourcedManifest } from './check';
 import { formatFindings, formatSummary } from './format';
 import { KUBERNETES_VERSIONS } from '../common/kubernetes-version';
@@ -181,7 +181,7 @@ function readManifests(paths: readonly string[]): SourcedManifest[] {
   }
   const items: SourcedManifest[] = [];
   for (const file of files) {
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+    const docs = yamlLib().parseAllDocuments(fs.readFileSync(file, 'utf8'));
     const list = Array.isArray(docs) ? docs : [docs];
     list.forEach((doc, index) => {
       if (doc.errors.length > 0) {

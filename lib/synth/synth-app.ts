@@ -13,8 +13,9 @@ import { manifestsToYaml } from './yaml-writer';
  * constructs; and it serializes with the general-purpose `yaml` package. This
  * function runs that resolution and every validation once (through the first
  * chart's `toJson()`, the same code path), renders each chart's objects in
- * the same order, and writes the YAML with the `yaml` package as cdk8s does,
- * except that an object referenced twice is written in full, not aliased.
+ * the same order, and writes the bytes cdk8s's `yaml` options give (with
+ * js-yaml where that is proven identical, see `manifestsToYaml`), except that
+ * an object referenced twice is written in full, not aliased.
  *
  * Output types other than `FILE_PER_CHART` and `FILE_PER_APP` are handed to
  * `app.synth()`.
