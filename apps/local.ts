@@ -31,7 +31,7 @@ export function buildLocal(app: App): LocalDockerStack {
   });
 }
 
-// Runs after `cdk8s synth` (`npm run synth`). The output folder is local/,
+// Runs after the Kubernetes app (npm run synth). The output folder is local/,
 // outside cdk8s's output folder (dist/), which `cdk8s synth` empties. The
 // Terraform JSON is written without cdktf's manifest and metadata, so it is
 // byte-stable.

@@ -64,6 +64,9 @@ const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
   { pkg: '@kubernetes-models/gateway-api', groups: ['gateway.networking.k8s.io'] },
   { pkg: '@kubernetes-models/prometheus-operator', groups: ['monitoring.coreos.com'] },
   { pkg: '@kubernetes-models/cert-manager', groups: ['cert-manager.io', 'acme.cert-manager.io'] },
+  // Secrets kept out of git: the gate accepts an ExternalSecret or SealedSecret as the source of a Secret.
+  { pkg: '@kubernetes-models/external-secrets', groups: ['external-secrets.io'] },
+  { pkg: '@kubernetes-models/sealed-secrets', groups: ['bitnami.com'] },
   { pkg: '@kubernetes-models/flux-cd', groups: ['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io'] },
 ];
 

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yamlLib } from '../common/yaml';
 
 /**
  * The subset of the GitHub Actions workflow syntax the generator emits, as
@@ -70,6 +70,6 @@ export interface WorkflowRunStep extends WorkflowStepBase {
  * @internal
  */
 export function renderWorkflow(workflow: Workflow, header: string[]): string {
-  const body = stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false });
+  const body = yamlLib().stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false });
   return `${header.map((line) => `# ${line}`.trimEnd()).join('\n')}\n${body}`;
 }

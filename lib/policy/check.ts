@@ -1,4 +1,5 @@
 import { checkAvailability } from './checks/availability';
+import { checkDuplicates } from './checks/duplicates';
 import { checkNetworking } from './checks/networking';
 import { checkPodSecurity } from './checks/pod-security';
 import { checkReferences } from './checks/references';
@@ -12,10 +13,17 @@ import { Finding, Manifest, ManifestSource, ObjectRef, PolicyOptions, PolicyResu
 export interface SourcedManifest {
   readonly manifest: unknown;
   readonly source?: ManifestSource;
+  /**
+   * Finds a field of the manifest in its file, for findings' `source.line`
+   * (`parseManifestFile` provides it).
+   * @default - findings name the file and document only
+   */
+  readonly locate?: (path: string) => { readonly line: number; readonly column: number } | undefined;
 }
 
 const CHECKS: ReadonlyArray<(ctx: PolicyContext) => void> = [
   checkSchema,
+  checkDuplicates,
   checkPodSecurity,
   checkWorkloads,
   checkAvailability,
@@ -43,6 +51,7 @@ export function checkManifests(manifests: readonly unknown[], options: PolicyOpt
 export function checkSourcedManifests(items: readonly SourcedManifest[], options: PolicyOptions = {}): PolicyResult {
   const defaultNamespace = options.defaultNamespace ?? 'default';
   const entries: Entry[] = [];
+  const located: Array<SourcedManifest['locate']> = [];
   const invalid: Finding[] = [];
   for (const item of items) {
     if (item.manifest === null || item.manifest === undefined) {
@@ -58,8 +67,16 @@ export function checkSourcedManifests(items: readonly SourcedManifest[], options
       continue;
     }
     entries.push(toEntry(item.manifest as Manifest, defaultNamespace, item.source));
+    located.push(item.locate);
   }
 
+  const locators = new Map<ObjectRef, NonNullable<SourcedManifest['locate']>>();
+  entries.forEach((e, i) => {
+    const locate = located[i];
+    if (locate) {
+      locators.set(e.ref, locate);
+    }
+  });
   const ctx = new PolicyContext(entries, options);
   for (const check of CHECKS) {
     check(ctx);
@@ -77,11 +94,17 @@ export function checkSourcedManifests(items: readonly SourcedManifest[], options
     .sort((a, b) => rank(a.f) - rank(b.f)
       || (order.get(a.f.object) ?? -1) - (order.get(b.f.object) ?? -1)
       || a.i - b.i)
-    .map(({ f }) => f);
+    .map(({ f }) => withPosition(f, locators.get(f.object)));
 
   const errors = findings.filter((f) => f.severity === Severity.ERROR).length;
   const warnings = findings.length - errors;
   return { findings, errors, warnings, passed: errors === 0 && !(options.warningsAsErrors && warnings > 0) };
+}
+
+/** The finding with the line and column of its field, when the object's file can tell. */
+function withPosition(f: Finding, locate: SourcedManifest['locate']): Finding {
+  const pos = f.source && locate ? locate(f.path) : undefined;
+  return pos && f.source ? { ...f, source: { ...f.source, line: pos.line, column: pos.column } } : f;
 }
 
 function rank(f: Finding): number {

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { yamlLib } from '../common/yaml';
 import { checkSourcedManifests, SourcedManifest } from './check';
+import { checkClusters, clusterFolderOf } from './clusters';
 import { formatFindings, formatSummary } from './format';
 import { KUBERNETES_VERSIONS } from '../common/kubernetes-version';
+import { parseManifestFile } from './locate';
+import { toSarif } from './sarif';
 import { POLICY_RULES } from './rules';
 import { PodSecurityLevel, PolicyOptions } from './types';
 
@@ -30,8 +32,15 @@ gate: strict schema, Pod Security Standards, reliability and hygiene rules.
 Directories are read recursively for *.yaml and *.yml files.
 
 Options:
-  --json                     print the result as JSON
+  --format <text|json|sarif> output: text (default), the result as JSON, or a
+                             SARIF 2.1.0 log for code-scanning UIs
+  --json                     same as --format json
   --warnings-as-errors       fail on warnings too
+  --strict-references        a referenced Secret that is not in the set (nor made by an
+                             ExternalSecret or SealedSecret in it) is an error, not a warning
+  --clusters                 each top-level folder of a directory argument is a
+                             cluster of its own (dist/staging, dist/production):
+                             references and duplicates are checked per folder
   --disable <ids>            switch rules off, comma-separated (prefer the annotation)
   --external <Kind/name>     an object that exists outside the set (repeatable)
   --pss <namespace=level>    Pod Security profile of a namespace: privileged, baseline, restricted (repeatable)
@@ -78,8 +87,10 @@ export function runPolicyCli(argv: readonly string[], io: PolicyCliIo): number {
 }
 
 function check(args: readonly string[], io: PolicyCliIo): number {
-  let json = false;
+  let format: 'text' | 'json' | 'sarif' = 'text';
   let warningsAsErrors = false;
+  let clusters = false;
+  let strictReferences = false;
   const disabled: string[] = [];
   const external: string[] = [];
   const levels: Record<string, PodSecurityLevel> = {};
@@ -99,8 +110,18 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     };
     switch (arg) {
       case '-h': case '--help': io.stdout(USAGE); return PolicyExitCode.PASSED;
-      case '--json': json = true; break;
+      case '--json': format = 'json'; break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') {
+          throw new UsageError(`--format expects text, json or sarif, got ${JSON.stringify(v)}`);
+        }
+        format = v;
+        break;
+      }
       case '--warnings-as-errors': warningsAsErrors = true; break;
+      case '--clusters': clusters = true; break;
+      case '--strict-references': strictReferences = true; break;
       case '--disable': disabled.push(...value().split(',').map((s) => s.trim()).filter((s) => s !== '')); break;
       case '--external': external.push(value()); break;
       case '--pss': {
@@ -138,14 +159,18 @@ function check(args: readonly string[], io: PolicyCliIo): number {
 
   const items = readManifests(paths);
   const options: PolicyOptions = {
-    disabledRules: disabled, external, podSecurityLevels: levels, warningsAsErrors,
+    disabledRules: disabled, external, podSecurityLevels: levels, warningsAsErrors, strictReferences,
     ...(defaultLevel ? { defaultPodSecurityLevel: defaultLevel } : {}),
     ...(defaultNamespace ? { defaultNamespace } : {}),
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
   };
-  const result = checkSourcedManifests(items, options);
-  if (json) {
+  const result = clusters
+    ? checkClusters(items, (i) => clusterOf(paths, i.source?.file ?? ''), options)
+    : checkSourcedManifests(items, options);
+  if (format === 'json') {
     io.stdout(JSON.stringify({ ...result, objects: items.length }, null, 2) + '\n');
+  } else if (format === 'sarif') {
+    io.stdout(JSON.stringify(toSarif(result), null, 2) + '\n');
   } else {
     if (result.findings.length > 0) {
       io.stdout(formatFindings(result.findings) + '\n\n');
@@ -153,6 +178,12 @@ function check(args: readonly string[], io: PolicyCliIo): number {
     io.stdout(`policy gate ${result.passed ? 'passed' : 'failed'}: ${items.length} objects, ${formatSummary(result)}\n`);
   }
   return result.passed ? PolicyExitCode.PASSED : PolicyExitCode.FAILED;
+}
+
+/** With --clusters: the top-level folder of the directory argument a file was found in; a file argument is a cluster of its own. */
+function clusterOf(paths: readonly string[], file: string): string {
+  const dir = paths.find((p) => file.startsWith(`${p.replace(/\/+$/, '')}${path.sep}`));
+  return dir === undefined ? file : clusterFolderOf(dir, file);
 }
 
 function level(value: string): PodSecurityLevel {
@@ -181,14 +212,11 @@ function readManifests(paths: readonly string[]): SourcedManifest[] {
   }
   const items: SourcedManifest[] = [];
   for (const file of files) {
-    const docs = yamlLib().parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    const list = Array.isArray(docs) ? docs : [docs];
-    list.forEach((doc, index) => {
-      if (doc.errors.length > 0) {
-        throw new UsageError(`${file}: document ${index} is not valid YAML: ${doc.errors[0].message}`);
-      }
-      items.push({ manifest: doc.toJS(), source: { file, index } });
-    });
+    try {
+      items.push(...parseManifestFile(file, fs.readFileSync(file, 'utf8')));
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
   }
   return items;
 }

@@ -1,7 +1,7 @@
 import { DISABLE_ANNOTATION, EXTERNAL_ANNOTATION, PSS_ENFORCE_LABEL } from '../common/annotations';
 import { KUBERNETES_VERSIONS, KubernetesVersion } from '../common/kubernetes-version';
 import { policyRule } from './rules';
-import { Finding, Manifest, ManifestSource, ObjectRef, PodSecurityLevel, PolicyOptions } from './types';
+import { Finding, Manifest, ManifestSource, ObjectRef, PodSecurityLevel, PolicyOptions, Severity } from './types';
 
 /** Shared helpers of the policy rules: one place for object walking and reporting. */
 
@@ -287,8 +287,11 @@ export class PolicyContext {
     return out;
   }
 
-  /** Records a finding; the rule's severity comes from its documentation. */
-  public report(entry: Entry, ruleId: string, path: string, text: string): void {
+  /**
+   * Records a finding; the severity comes from the rule's documentation
+   * unless an option of the run sets it (`strictReferences`).
+   */
+  public report(entry: Entry, ruleId: string, path: string, text: string, severity?: Severity): void {
     const rule = policyRule(ruleId);
     if (!rule) {
       throw new Error(`unknown policy rule ${ruleId}`);
@@ -296,7 +299,7 @@ export class PolicyContext {
     const where = path === '' ? '' : ` ${path}`;
     this.found.push({
       ruleId,
-      severity: rule.severity,
+      severity: severity ?? rule.severity,
       object: entry.ref,
       path,
       message: `${describeObject(entry.ref)}${where}: ${text}`,

@@ -1,20 +1,25 @@
 import { policyRule } from './rules';
-import { Finding, PolicyResult, Severity } from './types';
+import { Finding, ManifestSource, PolicyResult, Severity } from './types';
 
 /**
  * Renders findings as text, one line each plus the fix of its rule:
  *
  * ```
  * error   GP-PSS-RUN-AS-NON-ROOT  Deployment/shop/orders spec.template.spec...: runAsNonRoot must be true
- *         dist/shop.k8s.yaml#3 · fix: Set spec.securityContext.runAsNonRoot: true ...
+ *         dist/shop.k8s.yaml:42:11 · fix: Set spec.securityContext.runAsNonRoot: true ...
  * ```
  */
 export function formatFindings(findings: readonly Finding[]): string {
   return findings.map((f) => {
-    const where = f.source ? `${f.source.file}#${f.source.index} · ` : '';
+    const where = f.source ? `${sourceText(f.source)} · ` : '';
     const fix = policyRule(f.ruleId)?.fix ?? '';
     return `${f.severity.padEnd(7)} ${f.ruleId.padEnd(28)} ${f.message}\n        ${where}fix: ${fix}`;
   }).join('\n');
+}
+
+/** `file:line:column` when the line is known, else `file#document`. */
+export function sourceText(source: ManifestSource): string {
+  return source.line === undefined ? `${source.file}#${source.index}` : `${source.file}:${source.line}:${source.column ?? 1}`;
 }
 
 /** One summary line: `2 errors, 1 warning`. */

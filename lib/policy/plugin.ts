@@ -1,4 +1,8 @@
+import * as fs from 'fs';
 import { checkSourcedManifests, SourcedManifest } from './check';
+import { checkClusters, clusterFolderOf, commonFolder } from './clusters';
+import { sourceText } from './format';
+import { parseManifestFile } from './locate';
 import { policyRule } from './rules';
 import { Finding, PolicyOptions } from './types';
 
@@ -17,6 +21,19 @@ export interface PolicyValidationContext {
   };
 }
 
+/** Options of the cdk8s validation plugin: the gate's options and how the output is split into clusters. */
+export interface PolicyValidationOptions extends PolicyOptions {
+  /**
+   * Treat each top-level folder of the output (`dist/staging`,
+   * `dist/production`) as a cluster of its own: references resolve and
+   * duplicate objects are found within one folder only. For apps that write
+   * one folder per environment (`synthApps`).
+   *
+   * @default false - all manifests are one cluster
+   */
+  readonly clusterFolders?: boolean;
+}
+
 /**
  * The policy gate as a cdk8s CLI validation plugin: `cdk8s synth` fails with
  * a report when any object breaks an error rule. Warnings are listed in the
@@ -29,23 +46,31 @@ export interface PolicyValidationContext {
  *   - package: ./node_modules/cdk8s-go-platform
  *     version: 0.1.0
  *     class: PolicyValidation
- *     properties:
+ *     properties:                      # PolicyValidationOptions
  *       podSecurityLevels: { logging: privileged }
+ *       clusterFolders: true           # dist/staging and dist/production are two clusters
  * ```
  */
 export class PolicyValidation {
   private readonly options: PolicyOptions;
+  private readonly clusterFolders: boolean;
 
-  constructor(options: PolicyOptions = {}) {
-    this.options = options;
+  constructor(options: PolicyValidationOptions = {}) {
+    const { clusterFolders, ...policy } = options;
+    this.options = policy;
+    this.clusterFolders = clusterFolders ?? false;
   }
 
   public async validate(context: PolicyValidationContext): Promise<void> {
     const items: SourcedManifest[] = [];
     for (const file of context.manifests) {
-      context.parseManifest(file).forEach((manifest, index) => items.push({ manifest, source: { file, index } }));
+      // Parsed here rather than with context.parseManifest, to keep positions: findings carry file and line.
+      items.push(...parseManifestFile(file, fs.readFileSync(file, 'utf8')));
     }
-    const result = checkSourcedManifests(items, this.options);
+    const root = commonFolder(context.manifests);
+    const result = this.clusterFolders
+      ? checkClusters(items, (i) => clusterFolderOf(root, i.source?.file ?? root), this.options)
+      : checkSourcedManifests(items, this.options);
 
     const byRule = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -61,7 +86,7 @@ export class PolicyValidation {
         fix: rule?.fix ?? '',
         violatingResources: findings.map((f) => ({
           resourceName: f.object.name,
-          locations: [f.message],
+          locations: f.source?.line === undefined ? [f.message] : [f.message, sourceText(f.source)],
           manifestPath: f.source?.file ?? '',
         })),
       });

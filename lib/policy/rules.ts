@@ -27,6 +27,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     fix: 'Remove the field or correct its spelling and nesting.',
   },
   {
+    id: 'GP-DUPLICATE', severity: E, title: 'No two objects with the same API group, kind, namespace and name in one cluster',
+    reason: 'The API server stores them as one object: the one applied last silently replaces the other.',
+    fix: 'Give one of them another name or namespace, or check each cluster\'s output separately (one invocation per cluster folder, or --clusters).',
+  },
+  {
     id: 'GP-SCHEMA-VERSION', severity: E, title: 'No kind or field newer than the target Kubernetes version',
     reason: 'A cluster older than the API an object was written for does not serve the kind, and drops or rejects the field (strict field validation), so the feature silently does nothing.',
     fix: 'Set the target to the version the cluster runs (kubernetesVersion, --kubernetes-version), or remove the kind or field the finding names.',
@@ -146,6 +151,11 @@ export const POLICY_RULES: readonly RuleDoc[] = [
     fix: 'Raise the limit or lower the request.',
   },
   {
+    id: 'GP-IMAGE-REFERENCE', severity: E, title: 'Image references follow the distribution reference grammar (lowercase repository path, registry host[:port], tag, sha256 digest)',
+    reason: 'The kubelet rejects a malformed reference (e.g. an uppercase repository) with InvalidImageName: the pod never starts.',
+    fix: 'Write the reference as [registry[:port]/]lowercase/path[:tag][@sha256:<64 hex>], e.g. registry.example.com:5000/shop/orders:1.4.2.',
+  },
+  {
     id: 'GP-IMAGE-TAG', severity: E, title: 'Images are pinned by a version tag or digest (no missing tag, no latest)',
     reason: 'Mutable tags make rollouts and rollbacks run code nobody reviewed.',
     fix: 'Use an immutable version tag (registry/app:1.4.2) or a digest (@sha256:...).',
@@ -199,9 +209,14 @@ export const POLICY_RULES: readonly RuleDoc[] = [
   },
   // References
   {
-    id: 'GP-REF-MISSING', severity: E, title: 'Referenced ConfigMaps, Secrets and ServiceAccounts exist in the set or are declared external',
-    reason: 'Pods referencing a missing ConfigMap, Secret or ServiceAccount never start.',
+    id: 'GP-REF-MISSING', severity: E, title: 'Referenced ConfigMaps and ServiceAccounts exist in the set or are declared external',
+    reason: 'Pods referencing a missing ConfigMap or ServiceAccount never start.',
     fix: 'Add the object, mark the reference optional, or declare it external (option `external` or annotation policy.cdk8s-go-platform.io/external).',
+  },
+  {
+    id: 'GP-SECRET-MISSING', severity: W, title: 'Referenced Secrets exist in the set, are created by an ExternalSecret or SealedSecret in the set, or are declared external (an error with strictReferences)',
+    reason: 'Pods referencing a Secret that nobody creates never start; Secrets usually live outside the manifests, so this is a warning unless strictReferences is set.',
+    fix: 'Add an ExternalSecret (target name = the Secret) or SealedSecret of that name, mark the reference optional, or declare the Secret external (option `external` or annotation policy.cdk8s-go-platform.io/external).',
   },
   {
     id: 'GP-SECRET-LITERAL', severity: E, title: 'No Secret with literal values in data or stringData',

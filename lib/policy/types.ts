@@ -45,6 +45,10 @@ export interface ManifestSource {
   readonly file: string;
   /** The document's position in that file, counting from 0. */
   readonly index: number;
+  /** Line of the offending field (or of the nearest field that exists), counting from 1, when the file was parsed with positions. */
+  readonly line?: number;
+  /** Column of that field, counting from 1. */
+  readonly column?: number;
 }
 
 /** One rule broken by one object at one field. */
@@ -111,6 +115,17 @@ export interface PolicyOptions {
    * @default - none
    */
   readonly external?: readonly string[];
+
+  /**
+   * Make a Secret that is referenced but neither in the set, nor created by an
+   * `ExternalSecret` (external-secrets.io) or `SealedSecret` (bitnami.com) in
+   * the set, nor declared external an error (`GP-SECRET-MISSING`). Off by
+   * default because platforms usually keep Secrets out of the manifests
+   * (External Secrets Operator, Sealed Secrets, Vault injection); switch it
+   * on when every Secret of the set should be accounted for.
+   * @default false - a missing Secret is a warning
+   */
+  readonly strictReferences?: boolean;
 
   /**
    * The Kubernetes minor the objects are applied to (`'1.27'` ... `'1.34'`):

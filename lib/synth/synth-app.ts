@@ -1,67 +1,371 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { kubernetesVersionOf } from '../common/kubernetes-version';
+import { checkSourcedManifests, SourcedManifest } from '../policy/check';
+import { duplicateObjects } from '../policy/checks/duplicates';
+import { toEntry } from '../policy/context';
+import { formatFindings } from '../policy/format';
+import { Finding, PolicyOptions, Severity } from '../policy/types';
 import { manifestsToYaml } from './yaml-writer';
+import { yamlLib } from '../common/yaml';
+
+/** Options of `synthApp` and `synthApps`. */
+export interface SynthOptions {
+  /**
+   * Options of the policy gate (`checkManifests`) that runs over each app's
+   * objects before anything is written; an error finding fails synth, a
+   * warning is logged. `false` skips the gate (duplicate objects are still an
+   * error). Pass the same options as the `PolicyValidation` plugin in
+   * `cdk8s.yaml`, so both agree. The Kubernetes version checked is the app's
+   * target (`setKubernetesVersion`) unless `kubernetesVersion` is given.
+   *
+   * @default {} - the gate runs with its default options
+   */
+  readonly policy?: PolicyOptions | false;
+
+  /**
+   * Receives warnings: policy warnings, and the note that this cdk8s release
+   * is synthesized with `app.synth()`.
+   *
+   * @default - `console.warn`
+   */
+  readonly warn?: (message: string) => void;
+}
 
 /**
- * Synthesizes `app` into its output folder, byte for byte what `app.synth()`
- * writes (see `manifestsToYaml` for the one exception), in time linear in the number of objects whatever the chart layout.
- *
- * `app.synth()` resolves dependencies and runs every validation of the whole
- * app again for each chart, so an app with a chart per service costs charts ×
- * constructs; and it serializes with the general-purpose `yaml` package. This
- * function runs that resolution and every validation once (through the first
- * chart's `toJson()`, the same code path), renders each chart's objects in
- * the same order, and writes the bytes cdk8s's `yaml` options give (with
- * js-yaml where that is proven identical, see `manifestsToYaml`), except that
- * an object referenced twice is written in full, not aliased.
- *
- * Output types other than `FILE_PER_CHART` and `FILE_PER_APP` are handed to
- * `app.synth()`.
+ * A failed `synthApps` run: names the app by its output folder, and says
+ * what became of the output. Nothing was written when it is thrown.
+ */
+export class SynthError extends Error {
+  /** The output folder of the app that failed, as given to its `App`. */
+  public readonly app: string;
+
+  constructor(app: string, message: string) {
+    super(message);
+    this.name = 'SynthError';
+    this.app = app;
+  }
+}
+
+/**
+ * Synthesizes one app atomically: `synthApps([app], options)`.
  *
  * @example
- * const app = new App();
+ * const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
  * for (const service of services) {
  *   new GoMicroservice(new Chart(app, service.name, { namespace: 'shop' }), service.name, service.props);
  * }
  * synthApp(app); // instead of app.synth()
  */
-export function synthApp(app: App): void {
-  const recordMetadata = (app as unknown as { readonly recordConstructMetadata?: unknown }).recordConstructMetadata;
-  const layout = app.yamlOutputType;
-  if (typeof recordMetadata !== 'boolean' || (layout !== YamlOutputType.FILE_PER_CHART && layout !== YamlOutputType.FILE_PER_APP)) {
-    // An output type (or a cdk8s release) this function does not reproduce.
-    app.synth();
-    return;
+export function synthApp(app: App, options: SynthOptions = {}): void {
+  synthApps([app], options);
+}
+
+/**
+ * Synthesizes several apps (one per environment or cluster) as one
+ * transaction, byte for byte what `app.synth()` writes for each (see
+ * `manifestsToYaml` for the one exception).
+ *
+ * 1. Every app is rendered in memory and every construct validation runs;
+ *    two objects with the same API group, kind, namespace and name in one app
+ *    are an error naming both construct paths; the policy gate runs over each
+ *    app's objects (`options.policy`).
+ * 2. Only when all of that passed, each app is written to a temporary folder
+ *    beside its output folder (`dist/.staging.synth-XXXXXX` for `dist/staging`).
+ * 3. Each output folder is then replaced by its temporary folder (two renames
+ *    on one file system); if a rename fails, the folders already replaced are
+ *    put back.
+ *
+ * On any failure a `SynthError` names the app (its output folder) and the
+ * construct path, the temporary folders are removed and every output folder
+ * is as it was before the call. Folders beside the output folders (another
+ * app's, `dist/local`) are not touched. Note that `cdk8s synth` deletes its
+ * output folder before it runs the app: run the entry point with `node` to
+ * keep the previous output on failure.
+ *
+ * Speed: `app.synth()` resolves dependencies and runs every validation of the
+ * whole app again for each chart, so an app with a chart per service costs
+ * charts × constructs. This runs that resolution and every validation once
+ * (through the first chart's `toJson()`, the same code path), renders each
+ * chart's objects in the same order, and writes the bytes cdk8s's `yaml`
+ * options give (with js-yaml where that is proven identical, see
+ * `manifestsToYaml`), except that an object referenced twice is written in
+ * full, not aliased. That relies on two cdk8s internals (`App._synthChart`,
+ * `App.recordConstructMetadata`), pinned by a test against the supported
+ * cdk8s range; when they are absent, and for output types other than
+ * `FILE_PER_CHART` and `FILE_PER_APP`, the app is rendered with
+ * `app.synth()` into a scratch folder instead (with a warning for the former).
+ *
+ * @example
+ * const apps = ENVIRONMENTS.map((env) => {
+ *   const app = new App({ outdir: `dist/${env.name}` });
+ *   buildPlatform(app, env);
+ *   return app;
+ * });
+ * synthApps(apps); // all environments, or none
+ */
+export function synthApps(apps: readonly App[], options: SynthOptions = {}): void {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const targets = apps.map((app) => app.outdir);
+  checkOutdirs(targets);
+  const unchanged = (): string => {
+    const missing = targets.filter((t) => !fs.existsSync(t));
+    const note = missing.length === 0 ? '' : ` (${missing.join(', ')} did not exist before this run; \`cdk8s synth\` deletes its output folder before it runs the app)`;
+    return `nothing was written: ${targets.join(', ')} ${targets.length === 1 ? 'is' : 'are'} as before${note}`;
+  };
+
+  // 1. Render and check every app in memory.
+  const rendered = apps.map((app) => {
+    try {
+      const out = render(app, warn);
+      checkDuplicates(out);
+      if (options.policy !== false) {
+        gate(out, options.policy ?? {}, warn);
+      }
+      return out;
+    } catch (e) {
+      throw new SynthError(app.outdir, `synth of app "${app.outdir}" failed; ${unchanged()}\n${messageOf(e)}`);
+    }
+  });
+
+  // 2. Write each app beside its output folder.
+  const staged: Staged[] = [];
+  try {
+    for (const out of rendered) {
+      staged.push(stage(out));
+    }
+  } catch (e) {
+    staged.forEach((s) => fs.rmSync(s.staging, { recursive: true, force: true }));
+    const app = rendered[staged.length]?.app.outdir ?? '';
+    throw new SynthError(app, `synth of app "${app}" failed while writing; ${unchanged()}\n${messageOf(e)}`);
   }
 
-  fs.mkdirSync(app.outdir, { recursive: true });
+  // 3. Swap the folders in, or put them all back.
+  swap(staged, unchanged);
+}
+
+/** One app rendered: its files by relative path, and its objects with their origin. */
+interface Rendered {
+  readonly app: App;
+  readonly files: Map<string, string>;
+  readonly items: SourcedManifest[];
+  /** Construct path by `file#index`, where known. */
+  readonly paths: Map<string, string>;
+}
+
+interface Staged {
+  readonly target: string;
+  readonly staging: string;
+}
+
+/** Output folders must differ and not contain one another. */
+function checkOutdirs(outdirs: readonly string[]): void {
+  const resolved = outdirs.map((o) => path.resolve(o));
+  resolved.forEach((a, i) => resolved.forEach((b, j) => {
+    if (i < j && (a === b || a.startsWith(`${b}${path.sep}`) || b.startsWith(`${a}${path.sep}`))) {
+      throw new SynthError(outdirs[j], `apps "${outdirs[i]}" and "${outdirs[j]}" write to overlapping output folders: give each app a folder of its own`);
+    }
+  }));
+}
+
+/** Whether the cdk8s internals the fast path relies on are present. @internal */
+export function cdk8sInternalsPresent(app: App): boolean {
+  const record = (app as unknown as { readonly recordConstructMetadata?: unknown }).recordConstructMetadata;
+  const synthChart = (App as unknown as { readonly _synthChart?: unknown })._synthChart;
+  return typeof record === 'boolean' && typeof synthChart === 'function';
+}
+
+function render(app: App, warn: (m: string) => void): Rendered {
+  const layout = app.yamlOutputType;
+  if (layout !== YamlOutputType.FILE_PER_CHART && layout !== YamlOutputType.FILE_PER_APP) {
+    return renderWithCdk8s(app);
+  }
+  if (!cdk8sInternalsPresent(app)) {
+    warn(`synthApp: this cdk8s release lacks App._synthChart or App.recordConstructMetadata; "${app.outdir}" is rendered with app.synth(), which validates the app once per chart`);
+    return renderWithCdk8s(app);
+  }
+  const record = (app as unknown as { readonly recordConstructMetadata: boolean }).recordConstructMetadata;
+  const out: Rendered = { app, files: new Map(), items: [], paths: new Map() };
   const first = anyChart(app);
   if (!first) {
-    writeMetadata(app, recordMetadata, []);
-    return;
+    if (record) {
+      out.files.set('construct-metadata.json', metadata([]));
+    }
+    return out;
   }
   // The first chart's toJson() resolves the app's dependencies and runs the
   // validations of every construct in the app, as app.synth() does; the
   // other charts' objects then need only rendering.
   const firstJson = first.toJson();
   const charts = app.charts; // sorted, now that chart dependencies are known
-  const json = (c: Chart): unknown[] => (c === first ? firstJson : apiObjectsOf(c).map((o) => o.toJson()));
-
+  const add = (file: string, chartList: readonly Chart[]): void => {
+    const docs: unknown[] = [];
+    for (const chart of chartList) {
+      const objects = apiObjectsOf(chart);
+      const json = chart === first ? firstJson : objects.map((o) => o.toJson());
+      json.forEach((doc, i) => {
+        const index = docs.length;
+        docs.push(doc);
+        out.items.push({ manifest: doc, source: { file: path.join(app.outdir, file), index } });
+        if (objects[i]) {
+          out.paths.set(`${path.join(app.outdir, file)}#${index}`, objects[i].node.path);
+        }
+      });
+    }
+    out.files.set(file, manifestsToYaml(docs));
+  };
   if (layout === YamlOutputType.FILE_PER_APP) {
-    const docs = charts.flatMap(json);
-    fs.writeFileSync(path.join(app.outdir, `app${app.outputFileExtension}`), manifestsToYaml(docs), { encoding: 'utf8' });
+    add(`app${app.outputFileExtension}`, charts);
   } else {
     const indexed = hasDependantCharts(app);
     charts.forEach((chart, i) => {
       const name = indexed ? `${String(i).padStart(4, '0')}-${Names.toDnsLabel(chart)}` : Names.toDnsLabel(chart);
-      fs.writeFileSync(path.join(app.outdir, `${name}${app.outputFileExtension}`), manifestsToYaml(json(chart)), { encoding: 'utf8' });
+      add(`${name}${app.outputFileExtension}`, [chart]);
     });
   }
-  if (recordMetadata) {
-    writeMetadata(app, true, charts.flatMap(apiObjectsOf));
+  if (record) {
+    out.files.set('construct-metadata.json', metadata(charts.flatMap(apiObjectsOf)));
   }
+  return out;
+}
+
+/**
+ * Renders with `app.synth()` into a scratch folder (the app's `outdir` points
+ * there meanwhile) and reads the files back.
+ */
+function renderWithCdk8s(app: App): Rendered {
+  const out: Rendered = { app, files: new Map(), items: [], paths: new Map() };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-'));
+  const outdir = app.outdir;
+  Object.defineProperty(app, 'outdir', { value: scratch, configurable: true, writable: true });
+  try {
+    app.synth();
+    for (const file of listFiles(scratch)) {
+      const text = fs.readFileSync(path.join(scratch, file), 'utf8');
+      out.files.set(file, text);
+      if (/\.ya?ml$/.test(file)) {
+        yamlLib().parseAllDocuments(text).forEach((doc, index) => {
+          out.items.push({ manifest: doc.toJS(), source: { file: path.join(outdir, file), index } });
+        });
+      }
+    }
+  } finally {
+    Object.defineProperty(app, 'outdir', { value: outdir, configurable: true, writable: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** Files below `dir`, relative, sorted. */
+function listFiles(dir: string, prefix = ''): string[] {
+  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((d) => (d.isDirectory() ? listFiles(dir, path.join(prefix, d.name)) : [path.join(prefix, d.name)]));
+}
+
+/** The construct path of the object a finding or entry is about, in brackets, when known. */
+function pathOf(out: Rendered, source: { readonly file: string; readonly index: number } | undefined): string {
+  const p = source ? out.paths.get(`${source.file}#${source.index}`) : undefined;
+  return p === undefined ? '' : `[${p}] `;
+}
+
+/** Two objects the API server would store as one are an error, with both construct paths. */
+function checkDuplicates(out: Rendered): void {
+  const entries = out.items
+    .filter((i) => typeof i.manifest === 'object' && i.manifest !== null && !Array.isArray(i.manifest))
+    .map((i) => toEntry(i.manifest as Record<string, unknown>, 'default', i.source));
+  const lines = duplicateObjects(entries).flatMap(([first, ...rest]) => rest.map((e) => {
+    const a = out.paths.get(`${first.source?.file}#${first.source?.index}`) ?? `${first.source?.file}#${first.source?.index}`;
+    const b = out.paths.get(`${e.source?.file}#${e.source?.index}`) ?? `${e.source?.file}#${e.source?.index}`;
+    const ns = e.namespace === undefined ? '' : ` in namespace ${JSON.stringify(e.namespace)}`;
+    return `[${b}] ${e.ref.kind} ${JSON.stringify(e.ref.name)}${ns} (${e.ref.apiVersion}) duplicates [${a}]: the object applied last would replace the other; give one another name or namespace`;
+  }));
+  if (lines.length > 0) {
+    throw new Error(`duplicate objects:\n  ${lines.join('\n  ')}`);
+  }
+}
+
+/** Runs the policy gate; errors throw with construct paths, warnings go to `warn`. */
+function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): void {
+  // At the app's target Kubernetes version (setKubernetesVersion), as addPolicyValidation does, unless the options say otherwise.
+  const result = checkSourcedManifests(out.items, { kubernetesVersion: kubernetesVersionOf(out.app), ...options });
+  const line = (f: Finding): string => `${pathOf(out, f.source)}${f.ruleId} ${f.message}`;
+  const warnings = result.findings.filter((f) => f.severity === Severity.WARNING);
+  if (warnings.length > 0) {
+    warn(`policy warnings in app "${out.app.outdir}":\n${formatFindings(warnings)}`);
+  }
+  if (!result.passed) {
+    const failing = result.findings.filter((f) => f.severity === Severity.ERROR || options.warningsAsErrors);
+    throw new Error(`policy gate failed (${failing.length} finding${failing.length === 1 ? '' : 's'}):\n  ${failing.map(line).join('\n  ')}`);
+  }
+}
+
+/** Writes an app's files into a new temporary folder beside its output folder. */
+function stage(out: Rendered): Staged {
+  const target = out.app.outdir;
+  const parent = path.dirname(path.resolve(target));
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(path.resolve(target))}.synth-`));
+  const result = { target, staging };
+  try {
+    for (const [file, text] of out.files) {
+      fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
+      fs.writeFileSync(path.join(staging, file), text, { encoding: 'utf8' });
+    }
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  return result;
+}
+
+/**
+ * Moves each staged folder into place, keeping the previous folder until all
+ * succeeded; on a failure, puts back what was already replaced.
+ */
+function swap(staged: readonly Staged[], unchanged: () => string): void {
+  const done: Array<{ readonly s: Staged; readonly previous?: string }> = [];
+  let failing: Staged | undefined;
+  try {
+    for (const s of staged) {
+      failing = s;
+      const previous = fs.existsSync(s.target) ? `${s.staging}.previous` : undefined;
+      if (previous) {
+        fs.renameSync(s.target, previous);
+      }
+      try {
+        fs.renameSync(s.staging, s.target);
+      } catch (e) {
+        if (previous) {
+          fs.renameSync(previous, s.target);
+        }
+        throw e;
+      }
+      done.push({ s, previous });
+    }
+  } catch (e) {
+    for (const { s, previous } of done.reverse()) {
+      fs.renameSync(s.target, s.staging);
+      if (previous) {
+        fs.renameSync(previous, s.target);
+      }
+    }
+    staged.forEach((s) => fs.rmSync(s.staging, { recursive: true, force: true }));
+    const app = failing?.target ?? '';
+    throw new SynthError(app, `synth of app "${app}" failed while moving its output into place; ${unchanged()}\n${messageOf(e)}`);
+  }
+  for (const { previous } of done) {
+    if (previous) {
+      fs.rmSync(previous, { recursive: true, force: true });
+    }
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** A chart of the app, top-level ones first; `undefined` when it has none. */
@@ -99,13 +403,10 @@ function chartOf(c: IConstruct): Chart | undefined {
 }
 
 /** `construct-metadata.json`, as cdk8s writes it when metadata is recorded. */
-function writeMetadata(app: App, record: boolean, objects: ApiObject[]): void {
-  if (!record) {
-    return;
-  }
+function metadata(objects: ApiObject[]): string {
   const resources: Record<string, { path: string }> = {};
   for (const o of objects) {
     resources[o.name] = { path: o.node.path };
   }
-  fs.writeFileSync(path.join(app.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+  return JSON.stringify({ version: '1.0.0', resources });
 }

@@ -153,6 +153,18 @@ describe('ObservabilityStack, self-contained (the default)', () => {
     expect(find(obs, 'Service', 'otel-collector').spec.ports.map((p: Manifest) => [p.name, p.port])).toEqual([['otlp-grpc', 4317], ['otlp-http', 4318]]);
   });
 
+  test('limits the collector\'s memory: memory_limiter first in the pipeline, relative to a container memory limit', () => {
+    const collector = configFile(obs, 'otel-collector-config-', 'config.yaml');
+    // Checked every second; refuses data above 80% of the container limit and
+    // forces a GC above 60% (80% minus the 20% spike allowance).
+    expect(collector.processors.memory_limiter).toEqual({ check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 });
+    expect(collector.processors.memory_limiter.spike_limit_percentage).toBeLessThan(collector.processors.memory_limiter.limit_percentage);
+    expect(collector.service.pipelines.traces.processors[0]).toBe('memory_limiter');
+    // Percentages are of the cgroup limit: without one they would be of the node's memory.
+    const container = find(obs, 'Deployment', 'otel-collector').spec.template.spec.containers[0];
+    expect(container.resources.limits.memory).toMatch(/^\d+Mi$/);
+  });
+
   test('wires each monitored service: OTEL environment, Prometheus admitted on the metrics port, collector admits the service', () => {
     const orders = find(shop, 'Deployment', 'orders').spec.template.spec.containers[0];
     const e = env(orders);

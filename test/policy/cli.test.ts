@@ -47,22 +47,66 @@ describe('cdk8s-go-platform check', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('error   GP-IMAGE-TAG');
     expect(r.stdout).toContain('Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders:latest" uses the mutable tag "latest"');
-    expect(r.stdout).toContain(`${file}#3 · fix: `);
+    expect(r.stdout).toContain(`${file}:47:11 · fix: `);
+    // line 47, column 11 is the offending field itself
+    expect(fs.readFileSync(file, 'utf8').split('\n')[46].slice(10)).toBe('image: registry.example.com/orders:latest');
     expect(r.stdout).toContain('policy gate failed: 11 objects, 1 error, 0 warnings');
+  });
+
+  test('reports the same object in two clusters as a duplicate unless --clusters checks each top-level folder apart', () => {
+    // GIVEN the good set as two environments below one folder
+    const out = path.join(dir, 'dist');
+    for (const env of ['staging', 'production']) {
+      fs.mkdirSync(path.join(out, env), { recursive: true });
+      fs.writeFileSync(path.join(out, env, 'shop.k8s.yaml'), yamlOf(goodSet()));
+    }
+
+    // WHEN checked together, THEN every object of the second is a duplicate
+    const together = run('check', '--json', '--external', 'Secret/shop/orders-db', out);
+    const duplicates = JSON.parse(together.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'GP-DUPLICATE');
+    expect(together.code).toBe(PolicyExitCode.FAILED);
+    expect(duplicates).toHaveLength(11);
+    expect(duplicates[0].message).toBe(`Namespace/shop: duplicate object: ${path.join(out, 'production', 'shop.k8s.yaml')}#0 defines the same Namespace (apiVersion v1), and the later one overwrites the earlier when applied`);
+
+    // WHEN each top-level folder is a cluster, THEN both pass
+    const apart = run('check', '--clusters', '--external', 'Secret/shop/orders-db', out);
+    expect(apart.stdout).toBe('policy gate passed: 22 objects, 0 errors, 0 warnings\n');
+    expect(apart.code).toBe(PolicyExitCode.PASSED);
+  });
+
+  test('--clusters still finds a duplicate within one cluster', () => {
+    const out = path.join(dir, 'dist');
+    fs.mkdirSync(path.join(out, 'production'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'production', 'a.k8s.yaml'), yamlOf(goodSet()));
+    fs.writeFileSync(path.join(out, 'production', 'b.k8s.yaml'), yamlOf(goodSet().filter((o) => o.kind === 'Deployment')));
+    const r = run('check', '--clusters', '--external', 'Secret/shop/orders-db', out);
+    expect(r.code).toBe(PolicyExitCode.FAILED);
+    expect(r.stdout).toContain(`error   GP-DUPLICATE                 Deployment/shop/orders: duplicate object: ${path.join(out, 'production', 'a.k8s.yaml')}#`);
   });
 
   test('--json prints a parseable result', () => {
     const r = run('check', '--json', path.join(dir, 'bad.yaml'));
     const json = JSON.parse(r.stdout);
     expect(r.code).toBe(1);
-    expect(json).toMatchObject({ passed: false, errors: 2, warnings: 0, objects: 11 });
-    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['GP-IMAGE-TAG', 'GP-REF-MISSING']);
+    expect(json).toMatchObject({ passed: false, errors: 1, warnings: 1, objects: 11 });
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['GP-IMAGE-TAG', 'GP-SECRET-MISSING']);
     expect(json.findings[0]).toMatchObject({
       severity: 'error',
       object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'orders' },
       path: 'spec.template.spec.containers[0].image',
       source: { file: path.join(dir, 'bad.yaml'), index: 3 },
     });
+  });
+
+  test('--strict-references makes a Secret nobody creates an error', () => {
+    const file = path.join(dir, 'good', 'a.k8s.yaml');
+    const relaxed = run('check', path.join(dir, 'good'));
+    expect(relaxed.code).toBe(PolicyExitCode.PASSED);
+    expect(relaxed.stdout).toContain('warning GP-SECRET-MISSING');
+    const strict = run('check', '--strict-references', path.join(dir, 'good'));
+    expect(strict.code).toBe(PolicyExitCode.FAILED);
+    expect(strict.stdout).toContain('error   GP-SECRET-MISSING            Deployment/shop/orders spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name: Secret "orders-db" is not in namespace "shop" of the set, no ExternalSecret or SealedSecret there creates it, and it is not declared external');
+    expect(strict.stdout).toContain(file);
   });
 
   test('--disable and --warnings-as-errors', () => {

@@ -23,6 +23,12 @@ describe('toPassPolicies', () => {
     expect(set).toPassPolicies({ external: ['Secret/orders-db'], podSecurityLevels: { shop: PodSecurityLevel.PRIVILEGED } });
   });
 
+  test('takes strictReferences: a Secret nobody creates fails only then', () => {
+    expect(goodSet()).toPassPolicies();
+    expect(goodSet()).not.toPassPolicies({ strictReferences: true });
+    expect(() => expect(goodSet()).toPassPolicies({ strictReferences: true })).toThrow(/error {3}GP-SECRET-MISSING/);
+  });
+
   test('works on Testing.synth output', () => {
     const chart = Testing.chart();
     for (const obj of goodSet()) {

@@ -71,7 +71,7 @@ describe('cdk8s validation plugin', () => {
         resourceName: 'orders',
         constructPath: 'app/shop/orders/Deployment',
         manifestPath: file,
-        locations: ['Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders" has no tag: pin a version tag or a digest'],
+        locations: ['Deployment/shop/orders spec.template.spec.containers[0].image: image "registry.example.com/orders" has no tag: pin a version tag or a digest', `${file}:47:11`],
       }],
     }]);
     expect(context.report.toString()).toContain('GP-IMAGE-TAG');
@@ -82,6 +82,39 @@ describe('cdk8s validation plugin', () => {
     await new PolicyValidation({ external: ['Secret/orders-db'] }).validate(context);
     expect(context.report.success).toBe(true);
     expect(context.report.toJson().violations.map((v) => v.ruleName)).toEqual(['GP-NETWORK-POLICY [warning] A NetworkPolicy selects every workload']);
+  });
+
+  test('clusterFolders checks each top-level folder of the output apart', async () => {
+    // GIVEN the same objects in two environment folders
+    const files = ['staging', 'production'].map((env) => {
+      fs.mkdirSync(path.join(dir, env));
+      const file = path.join(dir, env, 'shop.k8s.yaml');
+      fs.writeFileSync(file, goodSet().map((o) => stringify(o)).join('---\n'));
+      return file;
+    });
+
+    // WHEN checked as one set, THEN the second copy collides with the first
+    const together = new ValidationContext(files, 'p', '1.0.0', {}, false);
+    await new PolicyValidation({ external: ['Secret/orders-db'] }).validate(together);
+    expect(together.report.success).toBe(false);
+    expect(together.report.toJson().violations.map((v) => v.ruleName)).toEqual(['GP-DUPLICATE [error] No two objects with the same API group, kind, namespace and name in one cluster']);
+
+    // WHEN each folder is a cluster, THEN both pass
+    const apart = new ValidationContext(files, 'p', '1.0.0', {}, false);
+    await new PolicyValidation({ external: ['Secret/orders-db'], clusterFolders: true }).validate(apart);
+    expect(apart.report.success).toBe(true);
+  });
+
+  test('strictReferences fails synth on a Secret nobody creates; by default it is a warning', async () => {
+    const relaxed = new ValidationContext([manifest(goodSet())], 'p', '1.0.0', {}, false);
+    await new PolicyValidation().validate(relaxed);
+    expect(relaxed.report.success).toBe(true);
+    expect(relaxed.report.toJson().violations.map((v) => v.ruleName)).toEqual([expect.stringMatching(/^GP-SECRET-MISSING \[warning\] /)]);
+
+    const strict = new ValidationContext([manifest(goodSet())], 'p', '1.0.0', {}, false);
+    await new PolicyValidation({ strictReferences: true }).validate(strict);
+    expect(strict.report.success).toBe(false);
+    expect(strict.report.toJson().violations.map((v) => v.ruleName)).toEqual([expect.stringMatching(/^GP-SECRET-MISSING \[error\] /)]);
   });
 
   test('cdk8s-cli loads the plugin from this repository without a build', () => {

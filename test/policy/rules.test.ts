@@ -32,6 +32,10 @@ const CASES: Case[] = [
     mutate: (s) => { container(s).livenesProbe = {}; } },
   { rule: 'GP-SCHEMA-UNKNOWN-FIELD', title: 'unknown field in an HTTPRoute', severity: E, object: 'HTTPRoute/shop/orders', path: 'spec.rules[0].backendRefs[0].weigth',
     mutate: (s) => { find(s, 'HTTPRoute').spec.rules[0].backendRefs[0].weigth = 1; } },
+  { rule: 'GP-DUPLICATE', title: 'the same Service twice', severity: E, object: 'Service/shop/orders', path: '',
+    mutate: (s) => [...s, { ...find(s, 'Service') }] },
+  { rule: 'GP-DUPLICATE', title: 'the same Deployment twice (another apiVersion of the group)', severity: E, object: 'Deployment/shop/orders', path: '',
+    mutate: (s) => [...s, { ...find(s, 'Deployment'), apiVersion: 'apps/v1beta2' }] },
   // Suppression
   { rule: 'GP-SUPPRESS', title: 'no reason', severity: E, object: 'Deployment/shop/orders', path: 'metadata.annotations["policy.cdk8s-go-platform.io/disable"]',
     mutate: (s) => { find(s, 'Deployment').metadata.annotations = { 'policy.cdk8s-go-platform.io/disable': 'GP-PROBES' }; } },
@@ -82,6 +86,8 @@ const CASES: Case[] = [
     mutate: (s) => { delete container(s).resources.limits.memory; } },
   { rule: 'GP-RESOURCES-LIMITS', title: 'limit below request', severity: E, object: 'Deployment/shop/orders', path: `${C}.resources.limits.cpu`,
     mutate: (s) => { container(s).resources.limits.cpu = '50m'; } },
+  { rule: 'GP-IMAGE-REFERENCE', title: 'uppercase repository', severity: E, object: 'Deployment/shop/orders', path: `${C}.image`,
+    mutate: (s) => { container(s).image = 'Orders:1.0'; } },
   { rule: 'GP-IMAGE-TAG', title: 'latest', severity: E, object: 'Deployment/shop/orders', path: `${C}.image`,
     mutate: (s) => { container(s).image = 'registry.example.com/orders:latest'; } },
   // Availability
@@ -113,7 +119,7 @@ const CASES: Case[] = [
   // References
   { rule: 'GP-REF-MISSING', title: 'missing ConfigMap', severity: E, object: 'Deployment/shop/orders', path: `${C}.envFrom[0].configMapRef.name`,
     mutate: (s) => s.filter((o) => o.kind !== 'ConfigMap') },
-  { rule: 'GP-REF-MISSING', title: 'undeclared Secret', severity: E, object: 'Deployment/shop/orders', path: `${C}.env[0].valueFrom.secretKeyRef.name`,
+  { rule: 'GP-SECRET-MISSING', title: 'undeclared Secret', severity: W, object: 'Deployment/shop/orders', path: `${C}.env[0].valueFrom.secretKeyRef.name`,
     mutate: (s) => { container(s).env[0].valueFrom.secretKeyRef.name = 'orders-db-v2'; } },
   { rule: 'GP-SECRET-LITERAL', title: 'stringData', severity: E, object: 'Secret/shop/orders-db', path: 'stringData',
     mutate: (s) => [...s, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-db', namespace: 'shop' }, stringData: { password: 'hunter2' } }] },
@@ -160,6 +166,129 @@ describe('policy rules', () => {
 });
 
 describe('rule details', () => {
+  test('GP-IMAGE-REFERENCE names what is malformed, with the message the constructs use', () => {
+    const set = goodSet();
+    container(set).image = 'registry.example.com:http/orders:1.0';
+    expect(findingsOf(check(set), 'GP-IMAGE-REFERENCE').map((f) => f.message)).toEqual([
+      `Deployment/shop/orders ${C}.image: image "registry.example.com:http/orders:1.0" has an invalid registry host "registry.example.com:http": use a host name or [IPv6] address with an optional :port, e.g. registry.example.com:5000`,
+    ]);
+    // a malformed reference is not also reported as unpinned
+    container(set).image = 'Orders';
+    expect(check(set).findings.map((f) => f.ruleId).filter((id) => id.startsWith('GP-IMAGE'))).toEqual(['GP-IMAGE-REFERENCE']);
+  });
+
+  test('GP-DUPLICATE: the same name in another namespace, or of another kind, is not a duplicate', () => {
+    const set = goodSet();
+    const billing = JSON.parse(JSON.stringify(find(set, 'Service')));
+    billing.metadata.namespace = 'billing';
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders', namespace: 'shop' }, data: {} };
+    expect(findingsOf(check([...set, billing, configMap]), 'GP-DUPLICATE')).toEqual([]);
+  });
+
+  describe('GP-INGRESS-TLS: a wildcard TLS entry covers exactly one DNS label', () => {
+    const tlsFindings = (host: string, tlsHost = '*.example.com') => {
+      const set = goodSet();
+      const ingress = find(set, 'Ingress');
+      ingress.spec.tls[0].hosts = [tlsHost];
+      ingress.spec.rules[0].host = host;
+      return findingsOf(check(set), 'GP-INGRESS-TLS');
+    };
+
+    test('*.example.com covers orders.example.com (one label)', () => {
+      expect(tlsFindings('orders.example.com')).toEqual([]);
+    });
+
+    test('*.example.com does not cover a.orders.example.com (two labels)', () => {
+      expect(tlsFindings('a.orders.example.com').map((f) => f.message)).toEqual([
+        'Ingress/shop/orders spec.rules[0].host: host "a.orders.example.com" has no TLS entry in spec.tls',
+      ]);
+    });
+
+    test('*.example.com does not cover example.com (no label)', () => {
+      expect(tlsFindings('example.com').map((f) => f.path)).toEqual(['spec.rules[0].host']);
+    });
+
+    test('*.example.com does not cover a host whose first label is empty (.example.com)', () => {
+      expect(tlsFindings('.example.com').map((f) => f.path)).toEqual(['spec.rules[0].host']);
+    });
+
+    test('*.example.com does not cover orders.example.org or orders-example.com', () => {
+      expect(tlsFindings('orders.example.org')).toHaveLength(1);
+      expect(tlsFindings('ordersexample.com')).toHaveLength(1);
+    });
+
+    test('an exact entry covers only its own host', () => {
+      expect(tlsFindings('orders.example.com', 'orders.example.com')).toEqual([]);
+      expect(tlsFindings('users.example.com', 'orders.example.com')).toHaveLength(1);
+    });
+  });
+
+  describe('GP-PDB-BLOCKS-DRAIN with percentages and boundaries', () => {
+    const drainFindings = (spec: Obj) => {
+      const set = goodSet();
+      find(set, 'PodDisruptionBudget').spec = { selector: find(set, 'PodDisruptionBudget').spec.selector, ...spec };
+      return findingsOf(check(set), 'GP-PDB-BLOCKS-DRAIN');
+    };
+
+    test('maxUnavailable "0%" forbids every eviction, as 0 does', () => {
+      expect(drainFindings({ maxUnavailable: '0%' }).map((f) => f.message)).toEqual([
+        'PodDisruptionBudget/shop/orders spec.maxUnavailable: maxUnavailable "0%" forbids every eviction',
+      ]);
+    });
+
+    test('maxUnavailable "1%" and 1 allow evictions', () => {
+      expect(drainFindings({ maxUnavailable: '1%' })).toEqual([]);
+      expect(drainFindings({ maxUnavailable: 1 })).toEqual([]);
+    });
+
+    test('minAvailable "100%" forbids every eviction; "99%" does not', () => {
+      expect(drainFindings({ minAvailable: '100%' }).map((f) => f.message)).toEqual([
+        'PodDisruptionBudget/shop/orders spec.minAvailable: minAvailable "100%" forbids every eviction',
+      ]);
+      expect(drainFindings({ minAvailable: '99%' })).toEqual([]);
+    });
+
+    test('minAvailable one below the replica floor allows an eviction; equal to it does not', () => {
+      expect(drainFindings({ minAvailable: 2 })).toEqual([]);
+      expect(drainFindings({ minAvailable: 3 }).map((f) => f.path)).toEqual(['spec.minAvailable']);
+      expect(drainFindings({ minAvailable: 4 }).map((f) => f.path)).toEqual(['spec.minAvailable']);
+    });
+  });
+
+  describe('GP-PSS-CAPABILITIES: drop ALL is a per-container field', () => {
+    test('a drop on a pod-level securityContext (where Kubernetes has no capabilities) does not satisfy the container', () => {
+      const set = goodSet();
+      delete container(set).securityContext.capabilities;
+      podSpec(set).securityContext.capabilities = { drop: ['ALL'] };
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.message)).toEqual([
+        `Deployment/shop/orders ${C}.securityContext.capabilities.drop: container "orders": capabilities must drop ALL`,
+      ]);
+    });
+
+    test('the main container dropping ALL does not cover an init container', () => {
+      const set = goodSet();
+      const init = JSON.parse(JSON.stringify(container(set)));
+      init.name = 'migrate';
+      delete init.ports;
+      delete init.livenessProbe;
+      delete init.readinessProbe;
+      delete init.startupProbe;
+      init.securityContext.capabilities = { drop: ['NET_RAW'] };
+      podSpec(set).initContainers = [init];
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.path)).toEqual([`${T}.initContainers[0].securityContext.capabilities.drop`]);
+    });
+
+    test('every container is checked, not only the first', () => {
+      const set = goodSet();
+      const second = JSON.parse(JSON.stringify(container(set)));
+      second.name = 'sidecar';
+      second.ports = [{ name: 'admin', containerPort: 9000 }];
+      second.securityContext.capabilities = {};
+      podSpec(set).containers.push(second);
+      expect(findingsOf(check(set), 'GP-PSS-CAPABILITIES').map((f) => f.path)).toEqual([`${T}.containers[1].securityContext.capabilities.drop`]);
+    });
+  });
+
   test('GP-PSS-CAPABILITIES allows adding NET_BIND_SERVICE only', () => {
     const set = goodSet();
     container(set).securityContext.capabilities.add = ['NET_BIND_SERVICE'];
@@ -215,9 +344,78 @@ describe('rule details', () => {
   test('references declared external by annotation pass', () => {
     const set = goodSet();
     find(set, 'Deployment').metadata.annotations = { 'policy.cdk8s-go-platform.io/external': 'Secret/orders-db' };
-    expect(findingsOf(check(set, { external: [] }), 'GP-REF-MISSING')).toEqual([]);
+    expect(findingsOf(check(set, { external: [] }), 'GP-SECRET-MISSING')).toEqual([]);
     delete find(set, 'Deployment').metadata.annotations;
-    expect(findingsOf(check(set, { external: [] }), 'GP-REF-MISSING')).toHaveLength(1);
+    expect(findingsOf(check(set, { external: [] }), 'GP-SECRET-MISSING')).toHaveLength(1);
+  });
+
+  describe('GP-SECRET-MISSING: Secrets kept out of git', () => {
+    const MISSING = `Deployment/shop/orders ${C}.env[0].valueFrom.secretKeyRef.name: Secret "orders-db" is not in namespace "shop" of the set, no ExternalSecret or SealedSecret there creates it, and it is not declared external`;
+    const secretFindings = (extra: Obj[], options: Record<string, unknown> = {}) =>
+      findingsOf(check([...goodSet(), ...extra], { external: [], ...options }), 'GP-SECRET-MISSING');
+    const externalSecret = (name: string, target: Obj = {}, namespace = 'shop', apiVersion = 'external-secrets.io/v1'): Obj => ({
+      apiVersion, kind: 'ExternalSecret', metadata: { name, namespace },
+      spec: {
+        secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
+        target,
+        data: [{ secretKey: 'url', remoteRef: { key: 'shop/orders-db', property: 'url' } }],
+      },
+    });
+    const sealedSecret = (name: string, namespace = 'shop'): Obj => ({
+      apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name, namespace },
+      spec: { encryptedData: { url: 'AgBy3i4OJSWK+PiTySYZZA==' } },
+    });
+
+    test('is a warning by default and an error with strictReferences', () => {
+      const relaxed = check(goodSet(), { external: [] });
+      expect(findingsOf(relaxed, 'GP-SECRET-MISSING').map((f) => [f.severity, f.message])).toEqual([[W, MISSING]]);
+      expect(relaxed.passed).toBe(true);
+      const strict = check(goodSet(), { external: [], strictReferences: true });
+      expect(findingsOf(strict, 'GP-SECRET-MISSING').map((f) => [f.severity, f.message])).toEqual([[E, MISSING]]);
+      expect(strict.passed).toBe(false);
+    });
+
+    test('an ExternalSecret of the same name (target name defaults to it) satisfies the reference, and passes the schema', () => {
+      const result = check([...goodSet(), externalSecret('orders-db')], { external: [], strictReferences: true });
+      expect(result.findings).toEqual([]);
+    });
+
+    test('an ExternalSecret whose spec.target.name is the Secret satisfies the reference', () => {
+      expect(secretFindings([externalSecret('orders-db-sync', { name: 'orders-db' })], { strictReferences: true })).toEqual([]);
+    });
+
+    test('an ExternalSecret of another API group (the retired kubernetes-client.io project) does not', () => {
+      expect(secretFindings([{ ...externalSecret('orders-db'), apiVersion: 'kubernetes-client.io/v1' }])).toHaveLength(1);
+    });
+
+    test('the v1beta1 ExternalSecret counts too', () => {
+      expect(secretFindings([externalSecret('orders-db', {}, 'shop', 'external-secrets.io/v1beta1')], { strictReferences: true })).toEqual([]);
+    });
+
+    test('an ExternalSecret that targets another name, or lives in another namespace, does not', () => {
+      expect(secretFindings([externalSecret('orders-db', { name: 'orders-db-v2' })])).toHaveLength(1);
+      expect(secretFindings([externalSecret('orders-db', {}, 'billing')])).toHaveLength(1);
+    });
+
+    test('creationPolicy Owner, Orphan and CreateOrMerge create the Secret; Merge and None do not', () => {
+      for (const creationPolicy of ['Owner', 'Orphan', 'CreateOrMerge']) {
+        expect(secretFindings([externalSecret('orders-db', { creationPolicy })])).toEqual([]);
+      }
+      for (const creationPolicy of ['Merge', 'None']) {
+        expect(secretFindings([externalSecret('orders-db', { creationPolicy, deletionPolicy: 'Retain' })]).map((f) => f.message)).toEqual([MISSING]);
+      }
+    });
+
+    test('a SealedSecret of the same name and namespace satisfies the reference, and passes the schema', () => {
+      expect(check([...goodSet(), sealedSecret('orders-db')], { external: [], strictReferences: true }).findings).toEqual([]);
+      expect(secretFindings([sealedSecret('orders-db', 'billing')])).toHaveLength(1);
+      expect(secretFindings([sealedSecret('orders-db-v2')])).toHaveLength(1);
+    });
+
+    test('a ConfigMap or ServiceAccount nobody creates stays an error (GP-REF-MISSING)', () => {
+      const set = goodSet().filter((o) => o.kind !== 'ConfigMap');
+      expect(findingsOf(check(set), 'GP-REF-MISSING').map((f) => f.severity)).toEqual([E]);
+    });
   });
 
   test('an unknown object in the input is a finding, not a crash', () => {

@@ -1,4 +1,5 @@
 import { asArray, asRecord, asString, containersOf, isRecord, PodTemplate, PolicyContext } from '../context';
+import { Severity } from '../types';
 
 /** A ConfigMap, Secret or ServiceAccount a pod needs. */
 interface Reference {
@@ -7,13 +8,55 @@ interface Reference {
   readonly path: string;
 }
 
-/** GP-REF-MISSING, GP-SECRET-LITERAL. @internal */
+/**
+ * ESO `spec.target.creationPolicy` values under which the operator creates
+ * the target Secret (`Merge` and `None` expect it to exist already).
+ */
+const ESO_CREATING_POLICIES = new Set(['Owner', 'Orphan', 'CreateOrMerge']);
+
+/**
+ * Secrets that an operator creates from objects in the set, by
+ * `namespace/name`: the target of an External Secrets Operator
+ * `ExternalSecret` (`spec.target.name`, default the ExternalSecret's own name,
+ * when its creation policy creates one) and the Secret a Sealed Secrets
+ * `SealedSecret` unseals into (always the SealedSecret's name and namespace).
+ */
+function producedSecrets(ctx: PolicyContext): Set<string> {
+  const out = new Set<string>();
+  for (const es of ctx.ofKind('ExternalSecret')) {
+    if (!/^external-secrets\.io\/v1(beta1)?$/.test(es.ref.apiVersion)) {
+      continue;
+    }
+    const target = asRecord(asRecord(es.manifest.spec).target);
+    const policy = asString(target.creationPolicy) ?? 'Owner';
+    if (ESO_CREATING_POLICIES.has(policy)) {
+      out.add(`${es.namespace}/${asString(target.name) ?? es.ref.name}`);
+    }
+  }
+  for (const sealed of ctx.ofKind('SealedSecret')) {
+    if (sealed.ref.apiVersion === 'bitnami.com/v1alpha1') {
+      out.add(`${sealed.namespace}/${sealed.ref.name}`);
+    }
+  }
+  return out;
+}
+
+/** GP-REF-MISSING, GP-SECRET-MISSING, GP-SECRET-LITERAL. @internal */
 export function checkReferences(ctx: PolicyContext): void {
+  const produced = producedSecrets(ctx);
+  const secretSeverity = ctx.options.strictReferences ? Severity.ERROR : Severity.WARNING;
   for (const t of ctx.podTemplates()) {
     for (const ref of referencesOf(t)) {
-      if (!ctx.exists(ref.kind, t.entry.namespace, ref.name, t.entry)) {
+      if (ctx.exists(ref.kind, t.entry.namespace, ref.name, t.entry)) {
+        continue;
+      }
+      if (ref.kind !== 'Secret') {
         ctx.report(t.entry, 'GP-REF-MISSING', ref.path,
           `${ref.kind} ${JSON.stringify(ref.name)} is not in namespace ${JSON.stringify(t.entry.namespace)} of the set and not declared external`);
+      } else if (!produced.has(`${t.entry.namespace}/${ref.name}`)) {
+        ctx.report(t.entry, 'GP-SECRET-MISSING', ref.path,
+          `Secret ${JSON.stringify(ref.name)} is not in namespace ${JSON.stringify(t.entry.namespace)} of the set, no ExternalSecret or SealedSecret there creates it, and it is not declared external`,
+          secretSeverity);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { parseImage } from '../../common/images';
+import { imageReferenceProblem, parseImage } from '../../common/images';
 import { parseQuantity } from '../../common/quantities';
 import { asRecord, asString, ContainerRef, containerPorts, containersOf, PolicyContext } from '../context';
 
@@ -22,6 +22,11 @@ function checkImage(ctx: PolicyContext, entry: Parameters<PolicyContext['report'
   const image = asString(c.container.image);
   if (image === undefined) {
     return; // required field: reported by the schema check
+  }
+  const problem = imageReferenceProblem(image);
+  if (problem !== undefined) {
+    ctx.report(entry, 'GP-IMAGE-REFERENCE', `${c.path}.image`, `image ${JSON.stringify(image)} ${problem}`);
+    return;
   }
   const ref = parseImage(image);
   if (ref.digest !== undefined) {

@@ -32,6 +32,8 @@ export function kubernetesSchema(version: KubernetesVersion): VersionSchema {
       path.join(__dirname, 'kubernetes', file),
       // build/lib/policy/schema -> lib/policy/schema
       path.join(__dirname, '..', '..', '..', '..', 'lib', 'policy', 'schema', 'kubernetes', file),
+      // build/synth (the esbuild bundle of apps/) -> lib/policy/schema
+      path.join(__dirname, '..', '..', 'lib', 'policy', 'schema', 'kubernetes', file),
     ];
     const found = candidates.find((f) => fs.existsSync(f));
     if (!found) {

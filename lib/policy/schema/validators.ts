@@ -42,6 +42,8 @@ export function schemaValidators(): ValidatorModule {
       path.join(__dirname, FILE),
       // build/lib/policy/schema -> lib/policy/schema
       path.join(__dirname, '..', '..', '..', '..', 'lib', 'policy', 'schema', FILE),
+      // build/synth (the esbuild bundle of apps/) -> lib/policy/schema
+      path.join(__dirname, '..', '..', 'lib', 'policy', 'schema', FILE),
     ];
     const file = candidates.find((f) => fs.existsSync(f));
     if (!file) {
