@@ -5,9 +5,11 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** @internal */
-export * as kplus from 'cdk8s-plus-27';
-/** @internal */
+// `import * as` then `export { }` (not `export * as`): API Extractor follows this form.
+import * as kplus from 'cdk8s-plus-27';
+/** cdk8s-plus for the supported Kubernetes line (not re-exported by the package entry points). */
+export { kplus };
+/** The generated Kubernetes API objects of that line (not re-exported by the package entry points). */
 export { k8s } from 'cdk8s-plus-27';
 
 /**

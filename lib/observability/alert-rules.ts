@@ -131,7 +131,7 @@ export interface RenderedRuleGroup {
   readonly rules: RenderedAlertRule[];
 }
 
-/** Resolved thresholds. @internal */
+/** The alert thresholds in effect, with every default filled in (`ObservabilityStack.thresholds`). */
 export interface ResolvedThresholds {
   readonly errorRatio: number;
   readonly latencyP99Seconds: number;

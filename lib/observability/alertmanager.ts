@@ -178,7 +178,7 @@ export interface AlertmanagerProps extends AlertmanagerOptions {
  * gossip over a headless Service and a PodDisruptionBudget keeps a quorum.
  */
 export class Alertmanager extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the API. */
   public readonly port: number;
@@ -199,6 +199,7 @@ export class Alertmanager extends Construct {
   /** Keeps all pods but one running through voluntary disruptions (more than one replica). */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     const d = ALERTMANAGER_DEFAULTS;

@@ -151,7 +151,7 @@ const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
  * admits someone; `kubectl port-forward` works regardless).
  */
 export class Grafana extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the web UI. */
   public readonly port: number;
@@ -171,6 +171,7 @@ export class Grafana extends Construct {
   public rootUrl?: string;
   private readonly external: string[];
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     const d = GRAFANA_DEFAULTS;

@@ -28,7 +28,7 @@ export interface KubeStateMetricsProps extends KubeStateMetricsOptions {
  * ClusterRole may only list and watch pods.
  */
 export class KubeStateMetrics extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the metrics endpoint. */
   public readonly port: number;
@@ -45,6 +45,7 @@ export class KubeStateMetrics extends Construct {
   /** Admits Prometheus (and whatever is added). */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
     const d = KUBE_STATE_METRICS_DEFAULTS;

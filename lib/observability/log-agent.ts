@@ -62,7 +62,7 @@ export interface LogAgentProps extends LogAgentOptions {
  * RuntimeDefault and no service account token is mounted.
  */
 export class LogAgent extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Node directory (hostPath) of the read offsets. */
   public readonly offsetsPath: string;
@@ -75,6 +75,7 @@ export class LogAgent extends Construct {
   /** Denies all ingress: the agent only sends. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: LogAgentProps) {
     super(scope, id);
     const d = LOG_AGENT_DEFAULTS;

@@ -43,7 +43,7 @@ export interface LokiProps extends LokiOptions {
  * metadata.
  */
 export class Loki extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the HTTP API. */
   public readonly port: number;
@@ -62,6 +62,7 @@ export class Loki extends Construct {
   /** Admits the log agent and Grafana. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
     const d = LOKI_DEFAULTS;

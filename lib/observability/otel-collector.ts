@@ -33,7 +33,7 @@ export interface OtelCollectorProps extends OtelCollectorOptions {
  * NetworkPolicy admits each service the stack monitors.
  */
 export class OtelCollector extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** The parsed collector configuration. */
   public readonly config: Record<string, unknown>;
@@ -46,6 +46,7 @@ export class OtelCollector extends Construct {
   /** Admits the monitored services on the OTLP ports. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
     const d = OTEL_COLLECTOR_DEFAULTS;

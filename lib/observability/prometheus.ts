@@ -170,7 +170,7 @@ const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * service needs no change here.
  */
 export class Prometheus extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the HTTP API. */
   public readonly port: number;
@@ -201,6 +201,7 @@ export class Prometheus extends Construct {
   /** Admits Grafana (and whatever is added) to the API port. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     const d = PROMETHEUS_DEFAULTS;

@@ -41,7 +41,7 @@ export interface TempoProps extends TempoOptions {
  * Receives OTLP over gRPC from the collector and serves Grafana's queries.
  */
 export class Tempo extends Construct {
-  /** Name, labels and namespace of the objects. */
+  /** Name, labels and namespace of the objects. @internal */
   public readonly identity: ComponentIdentity;
   /** Port of the query API. */
   public readonly port: number;
@@ -60,6 +60,7 @@ export class Tempo extends Construct {
   /** Admits the collector and Grafana. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
+  /** Created by ObservabilityStack, which passes the resolved settings. @internal */
   public constructor(scope: Construct, id: string, props: TempoProps) {
     super(scope, id);
     const d = TEMPO_DEFAULTS;

@@ -6,8 +6,8 @@ const BASELINE = PodSecurityLevel.BASELINE;
 const RESTRICTED = PodSecurityLevel.RESTRICTED;
 
 /**
- * Every rule of the policy gate with its severity, reason and fix. The README
- * table is written from this list.
+ * Every rule of the policy gate with its severity, reason and fix. The rules
+ * table of docs/policy.md must match this list (test/docs.test.ts).
  */
 export const POLICY_RULES: readonly RuleDoc[] = [
   // Schema

@@ -5,7 +5,8 @@ import { Duration } from 'cdk8s';
 import { Testing } from 'cdktf';
 import { GoDockerfile, RuntimeImage } from '../../lib/docker';
 import { GoServiceProps, Probe } from '../../lib/go-microservice';
-import { LOCAL_DOCKER_DEFAULTS, LocalDockerStack, LocalDockerStackProps, LocalHealthCheck, RestartPolicy } from '../../lib/local';
+import { LocalDockerStack, LocalDockerStackProps, LocalHealthCheck, RestartPolicy } from '../../lib/local';
+import { LOCAL_DOCKER_DEFAULTS } from '../../lib/local/local-docker-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;

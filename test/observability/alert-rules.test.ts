@@ -1,4 +1,7 @@
-import { ALERT_THRESHOLD_DEFAULTS, defaultAlertRules, goServiceDashboard, GO_DASHBOARD_PANELS, METRIC_CONTRACT, promqlSyntaxError } from '../../lib';
+import { defaultAlertRules, goServiceDashboard, METRIC_CONTRACT } from '../../lib';
+import { ALERT_THRESHOLD_DEFAULTS } from '../../lib/observability/alert-rules';
+import { GO_DASHBOARD_PANELS } from '../../lib/observability/dashboard';
+import { promqlSyntaxError } from '../../lib/observability/promql';
 
 describe('default alert rules', () => {
   const rules = defaultAlertRules(ALERT_THRESHOLD_DEFAULTS);

@@ -8,11 +8,10 @@ import {
   GoMicroservice,
   KUBERNETES_VERSIONS,
   KubernetesVersion,
-  PolicyExitCode,
-  runPolicyCli,
   setKubernetesVersion,
   TrafficDistribution,
 } from '../../lib';
+import { PolicyExitCode, runPolicyCli } from '../../lib/policy/cli';
 import { policyMatchers } from '../../lib/policy/jest';
 import { kubernetesSchema, kubernetesSchemaSources } from '../../lib/policy/schema/kubernetes-versions';
 import { expectExactError } from '../util';
