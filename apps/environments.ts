@@ -19,6 +19,8 @@ export interface Environment {
   readonly replicas: number;
   /** Autoscaling bounds of the orders service. */
   readonly ordersScaling: { readonly minReplicas: number; readonly maxReplicas: number };
+  /** Kafka bootstrap servers and the most consumers of the order-events worker (KEDA scales on lag). */
+  readonly orderEvents: { readonly bootstrapServers: string[]; readonly maxReplicas: number };
   /** Container resources of every service. */
   readonly resources: ResourceOptions;
   /** Log level passed to every service. */
@@ -61,6 +63,7 @@ export const STAGING: Environment = {
   release: { users: '2.1.0-rc.1', orders: '1.5.0-rc.2', payments: '3.0.0-rc.1' },
   replicas: 2,
   ordersScaling: { minReplicas: 2, maxReplicas: 4 },
+  orderEvents: { bootstrapServers: ['kafka-0.kafka.streaming.svc:9092'], maxReplicas: 3 },
   resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
   logLevel: 'debug',
   edge: { mode: IngressMode.INGRESS, className: 'nginx', clusterIssuer: 'letsencrypt-staging' },
@@ -76,6 +79,7 @@ export const PRODUCTION: Environment = {
   release: { users: '2.0.3', orders: '1.4.2', payments: '2.9.7' },
   replicas: 3,
   ordersScaling: { minReplicas: 3, maxReplicas: 20 },
+  orderEvents: { bootstrapServers: ['kafka-0.kafka.streaming.svc:9092', 'kafka-1.kafka.streaming.svc:9092', 'kafka-2.kafka.streaming.svc:9092'], maxReplicas: 12 },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   logLevel: 'info',
   edge: { mode: IngressMode.GATEWAY_API, className: 'eg', clusterIssuer: 'letsencrypt' },

@@ -52,6 +52,11 @@ export function buildObservability(app: App, env: Environment, services: ShopSer
   for (const service of [services.users, services.orders, services.payments]) {
     stack.monitor(service);
   }
+  // The worker has no Service for a ServiceMonitor to follow: only the
+  // self-contained stack, which scrapes pods by annotation, can monitor it.
+  if (o.operatorRelease === undefined) {
+    stack.monitor(services.orderEvents);
+  }
   if (stack.grafana !== undefined) {
     // Grafana at grafana.<domain>, behind the environment's ingress controller, with single sign-on.
     const edge = new SecureIngress(chart, 'grafana-edge', {

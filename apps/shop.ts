@@ -1,5 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { GoMicroservice, KubernetesFeature, Probe, supportsKubernetesFeature, TrafficDistribution } from '../lib';
+import { GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, supportsKubernetesFeature, TrafficDistribution } from '../lib';
 import { Environment } from './environments';
 
 /** The shop services of one environment. */
@@ -7,6 +7,10 @@ export interface ShopServices {
   readonly users: GoMicroservice;
   readonly orders: GoMicroservice;
   readonly payments: GoMicroservice;
+  /** Consumes order events from Kafka; KEDA scales it on consumer lag. */
+  readonly orderEvents: GoWorker;
+  /** The nightly orders report. */
+  readonly ordersReport: GoCronJob;
 }
 
 /**
@@ -37,6 +41,8 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     // Keep calls to orders in the caller's zone where the cluster supports it.
     ...(supportsKubernetesFeature(chart, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION)
       ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),
+    // Schema migrations run as a Job before each rollout; new pods wait for it.
+    migrations: { command: ['/orders', 'migrate', 'up'] },
   });
 
   const payments = new GoMicroservice(chart, 'payments', {
@@ -50,8 +56,40 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     shutdown: { delay: Duration.seconds(10), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(45) },
   });
 
+  const orderEvents = new GoWorker(chart, 'order-events', {
+    ...common,
+    image: `registry.example.com/shop/orders:${env.release.orders}`,
+    command: ['/orders', 'consume-events'],
+    config: { LOG_LEVEL: env.logLevel, KAFKA_BROKERS: env.orderEvents.bootstrapServers.join(','), KAFKA_TOPIC: 'shop.orders.v1', KAFKA_GROUP: 'order-events' },
+    secretEnv: {
+      DATABASE_URL: { secretName: 'orders-db', key: 'url' },
+      KAFKA_PASSWORD: { secretName: 'order-events-kafka', key: 'password' },
+    },
+    keda: {
+      minReplicas: 1,
+      maxReplicas: env.orderEvents.maxReplicas,
+      triggers: [KedaTrigger.kafkaConsumerLag({
+        bootstrapServers: env.orderEvents.bootstrapServers,
+        consumerGroup: 'order-events',
+        topic: 'shop.orders.v1',
+        lagThreshold: 50,
+        authentication: { name: 'order-events-kafka' },
+      })],
+    },
+  });
+
+  const ordersReport = new GoCronJob(chart, 'orders-report', {
+    ...common,
+    image: `registry.example.com/shop/orders:${env.release.orders}`,
+    command: ['/orders', 'report', '--yesterday'],
+    schedule: '30 2 * * *',
+    timeZone: 'Europe/Berlin',
+    config: { LOG_LEVEL: env.logLevel, REPORT_BUCKET: `shop-${env.name}-reports` },
+    secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+  });
+
   orders.allowFrom(users);
   payments.allowFrom(orders, { ports: ['grpc'] });
 
-  return { users, orders, payments };
+  return { users, orders, payments, orderEvents, ordersReport };
 }

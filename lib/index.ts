@@ -40,6 +40,19 @@ export type {
   SecretKeyReference,
 } from './go-microservice';
 
+// Workload shapes and pod props (GoWorker, GoCronJob, GoMigrationJob; shared by GoMicroservice)
+export {
+  ConcurrencyPolicy, GoCronJob, GoMigrationJob, GoWorker, KedaTrigger, MetricTargetType, MigrationOrdering, PodVolume,
+  PodVolumeKind, ScalingMetric, ScalingMetricKind, TaintEffect, TolerationOperator,
+} from './go-microservice';
+export type {
+  Affinity, ConfigFilesOptions, DescribedObject, EmptyDirVolumeOptions, EphemeralVolumeOptions, GoCronJobProps, GoJobProps,
+  GoMigrationJobProps, GoPodProps, GoWorkerProps, KafkaConsumerLagOptions, KedaAuthenticationReference, KedaScalingOptions,
+  MigrationOptions, ObjectMetricOptions, PersistentVolumeClaimVolumeOptions, PodContainerOptions, PrometheusTriggerOptions,
+  ResolvedKedaScaling, ScalingMetricOptions, SecretFilesOptions, SidecarOptions, SidecarPort, SidecarProbes, Toleration,
+  ValueMetricOptions, VolumeMountOptions,
+} from './go-microservice';
+
 // ObservabilityStack
 export {
   AlertReceiver, AlertSeverity, Alertmanager, Grafana, GrafanaAuth, KubeStateMetrics, LogAgent, Loki, METRIC_CONTRACT,

@@ -42,16 +42,18 @@ export function resolveResources(scope: IConstruct | string, prop: string, given
  * Security Standard and sets each container's resources verbatim.
  *
  * cdk8s-plus-27 has no seccomp profile, cannot drop the `ALL` capability and
- * renders memory only in whole MiB, so these are JSON patches. Patch values
+ * renders memory only in whole MiB, so these are JSON patches. `templatePath`
+ * points at the pod template (`/spec/jobTemplate/spec/template` for a
+ * CronJob). Patch values
  * pass through the typed `k8s.*` converters, so quantities are `k8s.Quantity`.
  *
  * @internal
  */
-export function hardenPodTemplate(workload: IConstruct, containers: readonly ContainerResources[]): void {
+export function hardenPodTemplate(workload: IConstruct, containers: readonly ContainerResources[], templatePath = '/spec/template'): void {
   const api = apiObjectOf(workload);
-  api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  api.addJsonPatch(JsonPatch.add(`${templatePath}/spec/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
   containers.forEach((resources, i) => {
-    const path = `/spec/template/spec/containers/${i}`;
+    const path = `${templatePath}/spec/containers/${i}`;
     api.addJsonPatch(
       JsonPatch.add(`${path}/securityContext/capabilities`, { drop: ['ALL'] }),
       JsonPatch.add(`${path}/resources`, {

@@ -12,6 +12,4 @@ export const MICROSERVICE_DEFAULTS = {
   component: 'backend',
   servicePort: 80,
   maxUnavailable: 1,
-  revisionHistoryLimit: 5,
-  tmpSizeLimitMi: 64,
 } as const;

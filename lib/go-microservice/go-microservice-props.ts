@@ -1,6 +1,10 @@
 import { Duration } from 'cdk8s';
 import { kplus } from '../common/plus';
 import { GoServicePortName, GoServiceProps } from './go-service';
+import { MigrationOptions } from './go-migration-job';
+import { KedaScalingOptions } from './keda';
+import { GoPodProps } from './pod-props';
+import { ScalingMetric } from './scaling-metric';
 
 /** Horizontal pod autoscaling (`autoscaling/v2`). */
 export interface AutoscalingOptions {
@@ -34,6 +38,15 @@ export interface AutoscalingOptions {
    * @default Duration.minutes(5)
    */
   readonly scaleDownStabilization?: Duration;
+
+  /**
+   * Custom metrics to scale on besides CPU (and memory): per-pod metrics,
+   * a metric of another object, or an external metric, such as requests per
+   * second from the Prometheus Adapter. The HPA scales to the highest count
+   * any metric asks for.
+   * @default - CPU (and memory) only
+   */
+  readonly metrics?: ScalingMetric[];
 }
 
 /**
@@ -68,7 +81,7 @@ export interface AllowFromOptions {
 }
 
 /** Props of a `GoMicroservice`. */
-export interface GoMicroserviceProps extends GoServiceProps {
+export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
   /**
    * Namespace of every object.
    * @default - the chart's namespace
@@ -145,6 +158,22 @@ export interface GoMicroserviceProps extends GoServiceProps {
    * @default - a new ServiceAccount named after the service
    */
   readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
+   * Event-driven autoscaling with a KEDA ScaledObject (Kafka consumer lag, a
+   * Prometheus query, ...) instead of `autoscaling`; needs KEDA in the cluster.
+   * @default - no ScaledObject
+   */
+  readonly keda?: KedaScalingOptions;
+
+  /**
+   * Database migrations: a Job with the service's image, config, secrets and
+   * pod props (sidecars and init containers excepted) that runs before each
+   * rollout and whose failure stops it.
+   * @default - no migrations
+   * @see docs/workloads.md#migrations
+   */
+  readonly migrations?: MigrationOptions;
 }
 
 /** Resolved autoscaling settings. */
@@ -159,4 +188,6 @@ export interface ResolvedAutoscaling {
   readonly targetMemoryUtilizationPercent?: number;
   /** Scale-down stabilization window, seconds. */
   readonly scaleDownStabilizationSeconds: number;
+  /** Custom metrics, in the caller's order. */
+  readonly metrics: ScalingMetric[];
 }

@@ -1,24 +1,28 @@
-import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EXTERNAL_ANNOTATION, prometheusScrapeAnnotations } from '../common/annotations';
+import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import {
   BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
 } from '../common/contracts';
 import { fail, show } from '../common/errors';
-import { contentHash } from '../common/hash';
-import { hardenPodTemplate } from '../common/pod-hardening';
 import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
 import { recommendedLabels, selectorLabels } from '../common/labels';
-import { validateDnsLabel, validateEnvName } from '../common/names';
+import { validateDnsLabel } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
 import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
-import { GO_SERVICE_DEFAULTS, GoServicePortName, GoServiceSettings, resolveGoService, ResolvedProbe } from './go-service';
-import { ProbeKind } from './probe';
-import { PreStopKind } from './shutdown';
+import { GoServicePortName, GoServiceSettings, resolveGoService } from './go-service';
+// --- workloads: shared pod template, KEDA, migrations ---
+import { ScaledObject } from '../../imports/keda.sh';
+import { createGoDeployment } from './go-deployment';
+import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
+import { createScaledObject, ResolvedKedaScaling, resolveKedaScaling } from './keda';
+import { resolvePod } from './pod-props';
+import { GoPodTemplate } from './pod-template';
+// --- end workloads ---
 
 /**
  * A Go HTTP/gRPC service on Kubernetes with production defaults.
@@ -26,9 +30,10 @@ import { PreStopKind } from './shutdown';
  * Creates a Deployment (rolling updates that never drop capacity, tuned
  * probes, restricted security context, Go runtime tuning, graceful shutdown,
  * topology spread), a ClusterIP Service, a ServiceAccount without a mounted
- * token, a content-hashed ConfigMap for plain settings, a
- * HorizontalPodAutoscaler when autoscaling, a PodDisruptionBudget when two or
- * more pods run, and a NetworkPolicy that admits only what `allowFrom` allows.
+ * token, content-hashed ConfigMaps for plain settings and config files, a
+ * HorizontalPodAutoscaler when autoscaling (or a KEDA ScaledObject), a
+ * PodDisruptionBudget when two or more pods run, a NetworkPolicy that admits
+ * only what `allowFrom` allows, and a migration Job when `migrations` is set.
  *
  * @example
  * const users = new GoMicroservice(chart, 'users', { image: 'registry.example.com/users:2.0.1' });
@@ -69,16 +74,24 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly serviceAccount: kplus.IServiceAccount;
   /** The ConfigMap of plain settings, when `config` is set. */
   public readonly configMap?: kplus.ConfigMap;
+  /** The ConfigMap of configuration files, when `configFiles` is set. */
+  public readonly configFilesMap?: kplus.ConfigMap;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** KEDA settings, when `keda` is set. */
+  public readonly keda?: ResolvedKedaScaling;
+  /** The KEDA ScaledObject, when `keda` is set. */
+  public readonly scaledObject?: ScaledObject;
   /** The PodDisruptionBudget, when two or more pods run. (cdk8s-plus has no PodDisruptionBudget.) */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy that admits only allowed peers on the service's ports. */
   public readonly networkPolicy: kplus.NetworkPolicy;
+  /** The migration Job, when `migrations` is set. */
+  public readonly migrations?: GoMigrationJob;
 
   private readonly pods: kplus.Pods;
-  private readonly envOwners = new Set<string>();
-  /** Fewest pods that run: `autoscaling.minReplicas`, or `replicas`. */
+  private readonly template: GoPodTemplate;
+  /** Fewest pods that run: `autoscaling.minReplicas`, `keda.minReplicas`, or `replicas`. */
   private readonly replicaFloor: number;
 
   public constructor(scope: Construct, id: string, props: GoMicroserviceProps) {
@@ -115,11 +128,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (this.autoscaling && props.replicas !== undefined) {
       fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
     }
-    this.replicas = this.autoscaling ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
+    this.keda = props.keda ? resolveKedaScaling(this, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
+    this.replicas = this.autoscaling || this.keda ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
     if (this.replicas !== undefined) {
       validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
     }
-    this.replicaFloor = this.autoscaling?.minReplicas ?? this.replicas!;
+    this.replicaFloor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
     const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
     validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 
@@ -131,22 +145,41 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       automountToken: false,
     });
 
-    if (Object.keys(settings.config).length > 0) {
-      this.configMap = new kplus.ConfigMap(this, 'Config', {
-        metadata: metadata(`${settings.name}-config-${contentHash(settings.config)}`),
-        data: settings.config,
-        immutable: true,
-      });
-    }
-
     this.pods = kplus.Pods.select(this, 'Pods', { labels: this.selectorLabels });
-    this.deployment = this.createDeployment(props, metadata(settings.name));
+    // --- workloads: the Deployment and pod template shared with GoWorker ---
+    const pod = resolvePod(this, props, settings.name);
+    let wait: { container: k8s.Container; volume: k8s.Volume } | undefined;
+    if (props.migrations !== undefined) {
+      this.migrations = this.createMigrations(props, props.migrations);
+      wait = this.waitForMigrations(props.migrations);
+    }
+    const { deployment, template } = createGoDeployment(this, settings, pod, {
+      extraInitContainers: wait ? [wait.container] : undefined,
+      extraVolumes: wait ? [wait.volume] : undefined,
+      metadata,
+      labels: this.labels,
+      selectorLabels: this.selectorLabels,
+      replicas: this.replicas,
+      floor: this.replicaFloor,
+      serviceAccount: this.serviceAccount,
+      prometheusScrape: props.prometheusScrape ?? true,
+      topologySpread: props.topologySpread ?? true,
+    });
+    this.deployment = deployment;
+    this.template = template;
+    this.configMap = template.configMap;
+    this.configFilesMap = template.filesConfigMap;
     this.container = this.deployment.containers[0];
-    const secrets = [...new Set([...Object.values(settings.secretEnv).map((r) => r.secretName), ...settings.secretEnvFrom])].sort();
-    if (secrets.length > 0) {
+    // The wait container's token volume reads the CA every namespace gets.
+    const external = [...template.secretNames.map((n) => `Secret/${n}`), ...(wait ? ['ConfigMap/kube-root-ca.crt'] : [])];
+    if (this.migrations) {
+      this.deployment.node.addDependency(this.migrations.job);
+    }
+    // --- end workloads ---
+    if (external.length > 0) {
       // Secrets are only referenced, never created here: declare them external
       // for the policy gate's reference check.
-      this.deployment.metadata.addAnnotation(EXTERNAL_ANNOTATION, secrets.map((n) => `Secret/${n}`).join(' '));
+      this.deployment.metadata.addAnnotation(EXTERNAL_ANNOTATION, external.join(' '));
     }
     this.node.defaultChild = apiObjectOf(this.deployment);
 
@@ -158,6 +191,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
     if (this.autoscaling) {
       this.autoscaler = createAutoscaler(this, metadata(settings.name), this.deployment, this.autoscaling);
+    }
+    if (this.keda) {
+      this.scaledObject = createScaledObject(this, this.deployment, metadata(settings.name), this.keda);
     }
 
     if (this.replicaFloor >= 2) {
@@ -225,15 +261,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   /**
    * Adds an environment variable to the service container, e.g. for tracing
-   * wiring. Names set twice are rejected.
+   * wiring. Names set twice are rejected. With `downwardApiEnv` on,
+   * `OTEL_RESOURCE_ATTRIBUTES` is completed rather than set: the given
+   * attributes come first and the pod's own fill the keys left open.
    */
   public addEnvironment(name: string, value: kplus.EnvValue): void {
-    validateEnvName(this, 'addEnvironment', name);
-    if (this.envOwners.has(name)) {
-      fail(this, `addEnvironment sets ${show(name)}, which is already set: each environment variable must be set once`);
-    }
-    this.envOwners.add(name);
-    this.container.env.addVariable(name, value);
+    this.template.addEnvironment(name, value);
   }
 
   /** The Service's named ports: `http`, `grpc` when set, `metrics` when on a port of its own. */
@@ -280,131 +313,48 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     return this.pods;
   }
 
-  private apiPortNames(): GoServicePortName[] {
-    return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];
+  // --- workloads: migrations ---
+  private createMigrations(props: GoMicroserviceProps, m: MigrationOptions): GoMigrationJob {
+    return new GoMigrationJob(this, 'Migrations', {
+      image: props.image,
+      name: `${this.name}-migrate`,
+      namespace: props.namespace,
+      partOf: props.partOf,
+      config: props.config,
+      secretEnv: props.secretEnv,
+      secretEnvFrom: props.secretEnvFrom,
+      goRuntime: props.goRuntime,
+      resources: m.resources ?? props.resources,
+      command: m.command,
+      args: m.args,
+      backoffLimit: m.backoffLimit,
+      activeDeadline: m.activeDeadline,
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      affinity: props.affinity,
+      priorityClassName: props.priorityClassName,
+      imagePullSecrets: props.imagePullSecrets,
+      configFiles: props.configFiles,
+      secretFiles: props.secretFiles,
+      volumes: props.volumes,
+      downwardApiEnv: props.downwardApiEnv,
+      ordering: m.ordering ?? MigrationOrdering.WAIT_FOR_JOB,
+    });
   }
 
-  private createDeployment(props: GoMicroserviceProps, metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Deployment {
-    const s = this.settings;
-    const annotations: Record<string, string> = {};
-    if (props.prometheusScrape ?? true) {
-      Object.assign(annotations, prometheusScrapeAnnotations(s.metricsPort, s.metricsPath));
-    }
-
-    const deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata,
-      replicas: this.replicas,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
-        maxSurge: kplus.PercentOrAbsolute.absolute(1),
-        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
-      }),
-      minReady: Duration.seconds(0),
-      progressDeadline: Duration.seconds(600),
-      select: false,
-      spread: false,
-      isolate: false,
-      podMetadata: { labels: this.labels, annotations },
-      serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: {
-        ensureNonRoot: true,
-        user: GO_SERVICE_DEFAULTS.user,
-        group: GO_SERVICE_DEFAULTS.user,
-        fsGroup: GO_SERVICE_DEFAULTS.user,
-      },
-      terminationGracePeriod: Duration.seconds(s.shutdown.terminationGracePeriodSeconds),
-    });
-    deployment.select(kplus.LabelSelector.of({ labels: this.selectorLabels }));
-
-    const tmp = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(MICROSERVICE_DEFAULTS.tmpSizeLimitMi) });
-    deployment.addVolume(tmp);
-
-    const envFrom: kplus.EnvFrom[] = [];
-    if (this.configMap) {
-      envFrom.push(kplus.Env.fromConfigMap(this.configMap));
-    }
-    s.secretEnvFrom.forEach((secretName, i) => {
-      envFrom.push(kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `SecretEnvFrom${i}`, secretName)));
-    });
-    const envVariables: Record<string, kplus.EnvValue> = {};
-    for (const [name, value] of Object.entries(s.runtimeEnv)) {
-      envVariables[name] = kplus.EnvValue.fromValue(value);
-    }
-    for (const [name, ref] of Object.entries(s.secretEnv)) {
-      const secret = kplus.Secret.fromSecretName(this, `SecretEnv-${name}`, ref.secretName);
-      envVariables[name] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: ref.optional ?? false });
-    }
-    for (const name of [...Object.keys(s.config), ...Object.keys(envVariables)]) {
-      this.envOwners.add(name);
-    }
-
-    const httpProbe = (p: ResolvedProbe) => p.kind === ProbeKind.HTTP
-      ? kplus.Probe.fromHttpGet(p.path!, {
-        port: p.port,
-        initialDelaySeconds: Duration.seconds(p.initialDelaySeconds),
-        periodSeconds: Duration.seconds(p.periodSeconds),
-        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
-        failureThreshold: p.failureThreshold,
-        successThreshold: p.successThreshold,
-      })
-      : undefined;
-
-    const preStop = s.shutdown.preStop;
-    deployment.addContainer({
-      name: s.name,
-      image: s.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      ports: s.ports.map((p) => ({ name: p.name, number: p.number, protocol: kplus.Protocol.TCP })),
-      envFrom,
-      envVariables,
-      readiness: httpProbe(s.readiness),
-      liveness: httpProbe(s.liveness),
-      startup: httpProbe(s.startup),
-      lifecycle: preStop.kind === PreStopKind.HTTP
-        ? { preStop: kplus.Handler.fromHttpGet(preStop.path!, { port: preStop.port ?? s.httpPort }) }
-        : undefined,
-      // Given to plus so it skips its own defaults and accepts the HPA target;
-      // hardenPodTemplate below writes the final quantities as written.
-      resources: { cpu: { request: cpu(s.requests.cpu), limit: cpu(s.limits.cpu) } },
-      securityContext: {
-        ensureNonRoot: true,
-        user: GO_SERVICE_DEFAULTS.user,
-        group: GO_SERVICE_DEFAULTS.user,
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-      },
-      volumeMounts: [{ path: '/tmp', volume: tmp }],
-    });
-
-    const api = apiObjectOf(deployment);
-    const container = '/spec/template/spec/containers/0';
-    // cdk8s-plus-27 has no revisionHistoryLimit.
-    api.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', MICROSERVICE_DEFAULTS.revisionHistoryLimit));
-    if (preStop.kind === PreStopKind.SLEEP) {
-      // cdk8s-plus-27 has no sleep action (Kubernetes 1.30+).
-      addLateJsonPatch(api, JsonPatch.add(`${container}/lifecycle`, { preStop: { sleep: { seconds: s.shutdown.delaySeconds } } }));
-    }
-    // Seccomp profile, capability drop ALL and quantities as written: fields plus-27 lacks.
-    hardenPodTemplate(deployment, [{ requests: s.requests, limits: s.limits }]);
-    for (const [field, probe] of [['readinessProbe', s.readiness], ['livenessProbe', s.liveness], ['startupProbe', s.startup]] as const) {
-      if (probe.kind === ProbeKind.GRPC) {
-        // cdk8s-plus-27 has no gRPC probe.
-        api.addJsonPatch(JsonPatch.add(`${container}/${field}`, grpcProbe(probe)));
+  private waitForMigrations(m: MigrationOptions): { container: k8s.Container; volume: k8s.Volume } | undefined {
+    if (this.migrations!.ordering !== MigrationOrdering.WAIT_FOR_JOB) {
+      if (m.waitImage !== undefined) {
+        fail(this, `migrations.waitImage (${show(m.waitImage)}) is only used with MigrationOrdering.WAIT_FOR_JOB: remove it`);
       }
+      return undefined;
     }
-    if ((props.topologySpread ?? true) && this.replicaFloor >= 2) {
-      // cdk8s-plus-27 has no topology spread constraints. matchLabelKeys keeps
-      // a rollout's old and new pods from skewing each other's spread.
-      api.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.selectorLabels },
-        matchLabelKeys: ['pod-template-hash'],
-      }))));
-    }
-    return deployment;
+    return this.migrations!._waitFor(this, this.serviceAccount, m.waitImage ?? MIGRATION_DEFAULTS.waitImage, 'migrations.waitImage');
+  }
+  // --- end workloads ---
+
+  private apiPortNames(): GoServicePortName[] {
+    return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];
   }
 
   private createService(metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Service {
@@ -425,19 +375,4 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     });
     return service;
   }
-}
-
-function cpu(quantity: string): kplus.Cpu {
-  return quantity.endsWith('m') ? kplus.Cpu.millis(Number(quantity.slice(0, -1))) : kplus.Cpu.units(Number(quantity));
-}
-
-function grpcProbe(p: ResolvedProbe): k8s.Probe {
-  return {
-    grpc: { port: p.port, service: p.grpcService },
-    initialDelaySeconds: p.initialDelaySeconds,
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
-    successThreshold: p.successThreshold,
-  };
 }

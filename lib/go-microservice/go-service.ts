@@ -216,7 +216,7 @@ export interface GoServiceSettings {
   readonly image: string;
   /** Image tag or short digest, for the version label. */
   readonly version?: string;
-  /** HTTP container port. */
+  /** HTTP container port (a worker's metrics port, which serves its probes). */
   readonly httpPort: number;
   /** gRPC container port, if any. */
   readonly grpcPort?: number;
@@ -226,7 +226,7 @@ export interface GoServiceSettings {
   readonly metricsPath: string;
   /** Dedicated health port, if any. */
   readonly healthPort?: number;
-  /** Every container port, in the order http, grpc, metrics, health. */
+  /** Every container port, in the order http, grpc, metrics, health (none for a job). */
   readonly ports: GoServicePort[];
   /** Resolved probes. */
   readonly readiness: ResolvedProbe;
@@ -289,10 +289,23 @@ const LIVENESS: ProbeDefaults = { periodSeconds: 10, timeoutSeconds: 3, failureT
 const STARTUP: ProbeDefaults = { periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 60 };
 
 /**
+ * What a workload serves, which decides its ports, probes and shutdown env:
+ * `service` an HTTP (and gRPC) API; `worker` only metrics and health on
+ * `metricsPort`, which takes the place of the HTTP port; `job` nothing (a
+ * run-to-completion pod: no ports, no probes, no drain timing).
+ *
+ * @internal
+ */
+export type GoWorkloadShape = 'service' | 'worker' | 'job';
+
+/** Default metrics port of a worker (it has no HTTP API port). */
+export const WORKER_METRICS_PORT = 8080;
+
+/**
  * Validates a Go service description and fills in every default. Errors name
  * `scope`'s construct path, the prop and value, and what is allowed.
  */
-export function resolveGoService(scope: IConstruct, props: GoServiceProps, defaultName: string): GoServiceSettings {
+export function resolveGoService(scope: IConstruct, props: GoServiceProps, defaultName: string, shape: GoWorkloadShape = 'service'): GoServiceSettings {
   if (typeof props.image !== 'string') {
     fail(scope, `image (${show(props.image)}) is required: a pinned image reference such as "registry.example.com/orders:1.4.2"`);
   }
@@ -304,14 +317,19 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
     fail(scope, `name (${show(name)}) must start with a letter: Service names are DNS-1035 labels`);
   }
 
-  const httpPort = props.httpPort ?? GO_SERVICE_DEFAULTS.httpPort;
-  const ports: GoServicePort[] = [{ name: 'http', number: httpPort }];
-  validatePort(scope, 'httpPort', httpPort);
+  // A worker's metrics port plays the HTTP port's part: probes and preStop default to it.
+  const worker = shape === 'worker';
+  const httpPort = worker ? props.metricsPort ?? WORKER_METRICS_PORT : props.httpPort ?? GO_SERVICE_DEFAULTS.httpPort;
+  const ports: GoServicePort[] = [{ name: worker ? 'metrics' : 'http', number: httpPort }];
+  validatePort(scope, worker ? 'metricsPort' : 'httpPort', httpPort);
+  if (worker && props.grpcPort !== undefined) {
+    fail(scope, `grpcPort (${props.grpcPort}) has no use on a worker, which serves no API: remove it`);
+  }
   if (props.grpcPort !== undefined) {
     validatePort(scope, 'grpcPort', props.grpcPort);
     ports.push({ name: 'grpc', number: props.grpcPort });
   }
-  if (props.metricsPort !== undefined) {
+  if (props.metricsPort !== undefined && !worker) {
     validatePort(scope, 'metricsPort', props.metricsPort);
     ports.push({ name: 'metrics', number: props.metricsPort });
   }
@@ -319,12 +337,9 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
     validatePort(scope, 'healthPort', props.healthPort);
     ports.push({ name: 'health', number: props.healthPort });
   }
-  validateDistinct(scope, 'container port', [
-    ['httpPort', httpPort],
-    ['grpcPort', props.grpcPort],
-    ['metricsPort', props.metricsPort],
-    ['healthPort', props.healthPort],
-  ]);
+  validateDistinct(scope, 'container port', worker
+    ? [['metricsPort', httpPort], ['healthPort', props.healthPort]]
+    : [['httpPort', httpPort], ['grpcPort', props.grpcPort], ['metricsPort', props.metricsPort], ['healthPort', props.healthPort]]);
 
   const metricsPath = props.metricsPath ?? GO_SERVICE_DEFAULTS.metricsPath;
   validateHttpPath(scope, 'metricsPath', metricsPath);
@@ -389,9 +404,11 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
   if (runtime.setMaxProcs ?? true) {
     runtimeEnv.GOMAXPROCS = String(Math.max(1, Math.ceil(cpuLimitCores)));
   }
-  // With the kubelet's sleep action the wait is over when SIGTERM arrives.
-  runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.preStop.kind === PreStopKind.SLEEP ? 0 : shutdown.delaySeconds}s`;
-  runtimeEnv[SHUTDOWN_DRAIN_TIMEOUT_ENV] = `${shutdown.drainTimeoutSeconds}s`;
+  if (shape !== 'job') {
+    // With the kubelet's sleep action the wait is over when SIGTERM arrives.
+    runtimeEnv[SHUTDOWN_DELAY_ENV] = `${shutdown.preStop.kind === PreStopKind.SLEEP ? 0 : shutdown.delaySeconds}s`;
+    runtimeEnv[SHUTDOWN_DRAIN_TIMEOUT_ENV] = `${shutdown.drainTimeoutSeconds}s`;
+  }
 
   const config = { ...(props.config ?? {}) };
   const secretEnv = { ...(props.secretEnv ?? {}) };
@@ -404,10 +421,10 @@ export function resolveGoService(scope: IConstruct, props: GoServiceProps, defau
     version: versionFromImage(props.image),
     httpPort,
     grpcPort: props.grpcPort,
-    metricsPort: props.metricsPort ?? httpPort,
+    metricsPort: worker ? httpPort : props.metricsPort ?? httpPort,
     metricsPath,
     healthPort: props.healthPort,
-    ports,
+    ports: shape === 'job' ? [] : ports,
     readiness,
     liveness,
     startup,

@@ -1,13 +1,13 @@
-import { Duration } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { seconds } from '../common/durations';
 import { fail } from '../common/errors';
-import { k8s, kplus } from '../common/plus';
-import { validateIntegerInRange } from '../common/validate';
+import { apiObjectOf, k8s, kplus } from '../common/plus';
+import { validateDistinct, validateIntegerInRange } from '../common/validate';
 import { AUTOSCALING_DEFAULTS } from './go-microservice-defaults';
 import { AutoscalingOptions, ResolvedAutoscaling } from './go-microservice-props';
 
-/** Metadata of one object of a GoMicroservice. @internal */
+/** Metadata of one object of a Go workload. @internal */
 export interface ObjectMetadata {
   readonly name: string;
   readonly namespace?: string;
@@ -22,6 +22,7 @@ export function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): Res
     targetCpuUtilizationPercent: o.targetCpuUtilizationPercent ?? AUTOSCALING_DEFAULTS.targetCpuUtilizationPercent,
     targetMemoryUtilizationPercent: o.targetMemoryUtilizationPercent,
     scaleDownStabilizationSeconds: seconds(scope, 'autoscaling.scaleDownStabilization', o.scaleDownStabilization, AUTOSCALING_DEFAULTS.scaleDownStabilizationSeconds),
+    metrics: [...(o.metrics ?? [])],
   };
   validateIntegerInRange(scope, 'autoscaling.minReplicas', r.minReplicas, 1, 10000);
   validateIntegerInRange(scope, 'autoscaling.maxReplicas', r.maxReplicas, 1, 10000);
@@ -33,18 +34,20 @@ export function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): Res
     validateIntegerInRange(scope, 'autoscaling.targetMemoryUtilizationPercent', r.targetMemoryUtilizationPercent, 1, 100);
   }
   validateIntegerInRange(scope, 'autoscaling.scaleDownStabilization', r.scaleDownStabilizationSeconds, 0, 3600);
+  r.metrics.forEach((m, i) => m._validate(scope, `autoscaling.metrics[${i}]`));
+  validateDistinct(scope, 'custom metric', r.metrics.map((m, i) => [`autoscaling.metrics[${i}]`, m._key()]));
   return r;
 }
 
 /**
- * The HorizontalPodAutoscaler of a GoMicroservice: scales up fast (double, or
- * four pods, every 15 s), down slowly (half every minute after the
- * stabilization window).
+ * The HorizontalPodAutoscaler of a Go workload's Deployment: CPU (and memory)
+ * utilization plus custom metrics; scales up fast (double, or four pods,
+ * every 15 s), down slowly (half every minute after the stabilization window).
  *
  * @internal
  */
 export function createAutoscaler(scope: Construct, metadata: ObjectMetadata, target: kplus.Deployment, a: ResolvedAutoscaling): kplus.HorizontalPodAutoscaler {
-  return new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
+  const hpa = new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
     metadata,
     target,
     minReplicas: a.minReplicas,
@@ -69,10 +72,15 @@ export function createAutoscaler(scope: Construct, metadata: ObjectMetadata, tar
       policies: [{ replicas: kplus.Replicas.percent(50), duration: Duration.seconds(60) }],
     },
   });
+  for (const m of a.metrics) {
+    // cdk8s-plus-27 targets only whole numbers; custom metric targets are quantities.
+    apiObjectOf(hpa).addJsonPatch(JsonPatch.add('/spec/metrics/-', m._toKube()));
+  }
+  return hpa;
 }
 
 /**
- * The PodDisruptionBudget of a GoMicroservice's pods. It never blocks a node
+ * The PodDisruptionBudget of a Go workload's pods. It never blocks a node
  * drain on unhealthy pods (`unhealthyPodEvictionPolicy: AlwaysAllow`).
  *
  * @internal

@@ -5,9 +5,11 @@ import {
   GoMicroserviceProps,
   KubernetesVersion,
   NetworkPeer,
+  PodVolume,
   PreStop,
   Probe,
   setKubernetesVersion,
+  TaintEffect,
   TrafficDistribution,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
@@ -413,7 +415,7 @@ describe('GoMicroservice options', () => {
     // GIVEN every prop (the type makes a new prop fail to compile here until covered), on a target that has them all
     const chart = shopChart();
     setKubernetesVersion(chart, KubernetesVersion.V1_34);
-    const all: Required<Omit<GoMicroserviceProps, 'replicas'>> = {
+    const all: Required<Omit<GoMicroserviceProps, 'replicas' | 'keda'>> = {
       image: 'registry.example.com/orders@sha256:' + 'a'.repeat(64),
       name: 'orders-api',
       namespace: 'commerce',
@@ -439,6 +441,18 @@ describe('GoMicroservice options', () => {
       prometheusScrape: true,
       trafficDistribution: TrafficDistribution.PREFER_CLOSE,
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'Sa', 'orders-identity'),
+      nodeSelector: { 'kubernetes.io/arch': 'arm64' },
+      tolerations: [{ key: 'dedicated', value: 'shop', effect: TaintEffect.NO_SCHEDULE }],
+      affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 50, preference: { matchExpressions: [{ key: 'pool', operator: 'In', values: ['fast'] }] } }] } },
+      priorityClassName: 'shop-critical',
+      imagePullSecrets: ['registry-credentials'],
+      configFiles: { mountPath: '/etc/orders', files: { 'config.yaml': 'level: warn\n' } },
+      secretFiles: [{ secretName: 'orders-tls', mountPath: '/var/run/secrets/tls' }],
+      volumes: [PodVolume.emptyDir({ name: 'cache', mountPath: '/var/cache/orders' })],
+      initContainers: [{ name: 'wait', image: 'registry.example.com/wait:1.0.0', args: ['db:5432'] }],
+      sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'proxy-health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }],
+      downwardApiEnv: true,
+      migrations: { command: ['/orders', 'migrate', 'up'] },
     };
     // WHEN
     new GoMicroservice(chart, 'orders', all);
@@ -459,7 +473,15 @@ describe('GoMicroservice options', () => {
     expect(c.readinessProbe.httpGet).toEqual({ path: '/ready', port: 8086, scheme: 'HTTP' });
     expect(Object.fromEntries(c.env.filter((e: Manifest) => e.value).map((e: Manifest) => [e.name, e.value]))).toEqual({
       GOMEMLIMIT: '1536MiB', GOMAXPROCS: '2', SHUTDOWN_DELAY: '3s', SHUTDOWN_DRAIN_TIMEOUT: '10s',
+      OTEL_RESOURCE_ATTRIBUTES: 'k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE),k8s.node.name=$(NODE_NAME),'
+        + 'k8s.deployment.name=orders-api,k8s.container.name=orders-api,service.version=aaaaaaaaaaaa',
     });
+    // 1.34 target: the sidecar is native, between the migration wait and the user's init container
+    expect(d.spec.template.spec.containers.map((x: Manifest) => x.name)).toEqual(['orders-api']);
+    expect(d.spec.template.spec.initContainers.map((x: Manifest) => [x.name, x.restartPolicy])).toEqual([
+      ['wait-for-migration', undefined], ['proxy', 'Always'], ['wait', undefined],
+    ]);
+    expect(d.spec.template.spec.priorityClassName).toBe('shop-critical');
     expect(find(manifests, 'Service', 'orders-api').spec.ports.map((p: Manifest) => p.port)).toEqual([8000, 9091, 9102]);
     expect(find(manifests, 'Service', 'orders-api').spec.trafficDistribution).toBe('PreferClose');
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);

@@ -172,7 +172,9 @@ describe('ObservabilityStack, self-contained (the default)', () => {
     expect(e.OTEL_EXPORTER_OTLP_ENDPOINT.value).toBe('http://otel-collector.observability.svc:4317');
     expect(e.K8S_POD_NAME.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
     expect(e.K8S_NAMESPACE_NAME.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
-    expect(e.OTEL_RESOURCE_ATTRIBUTES.value).toBe('k8s.pod.name=$(K8S_POD_NAME),k8s.namespace.name=$(K8S_NAMESPACE_NAME),service.namespace=shop');
+    // The stack's attributes first; GoMicroservice completes the ones it left open.
+    expect(e.OTEL_RESOURCE_ATTRIBUTES.value).toBe('k8s.pod.name=$(K8S_POD_NAME),k8s.namespace.name=$(K8S_NAMESPACE_NAME),service.namespace=shop,'
+      + 'k8s.node.name=$(NODE_NAME),k8s.deployment.name=orders,k8s.container.name=orders,service.version=1.4.2');
     // Dependent variables come after the ones they reference.
     const names = orders.env.map((v: Manifest) => v.name);
     expect(names.indexOf('K8S_POD_NAME')).toBeLessThan(names.indexOf('OTEL_RESOURCE_ATTRIBUTES'));

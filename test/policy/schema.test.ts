@@ -65,7 +65,7 @@ describe('generated validators', () => {
     }).packages;
     const versions = schemaValidators().versions;
     expect(Object.keys(versions)).toEqual(['kubernetes-models', '@kubernetes-models/gateway-api', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager',
-      '@kubernetes-models/external-secrets', '@kubernetes-models/sealed-secrets', '@kubernetes-models/flux-cd']);
+      '@kubernetes-models/external-secrets', '@kubernetes-models/sealed-secrets', '@kubernetes-models/flux-cd', '@kubernetes-models/keda']);
     for (const [pkg, version] of Object.entries(versions)) {
       expect(pinned.find((p) => p.name === pkg)?.version).toBe(version);
     }

@@ -260,6 +260,7 @@ describe('graph of the example platform', () => {
     expect(edgesOf(g, 'scrape')).toEqual([
       `${W('observability', 'prometheus')} -> external:every node (kubelet) : kubernetes-cadvisor`,
       `${W('observability', 'prometheus')} -> service:observability/kube-state-metrics : kube-state-metrics`,
+      `${W('observability', 'prometheus')} -> ${W('shop', 'order-events')} : kubernetes-pods :8080/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'orders')} : kubernetes-pods :8080/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'payments')} : kubernetes-pods :9102/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'users')} : kubernetes-pods :8080/metrics`,
