@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'coverage/', 'examples/', '**/*.generated.js', '.bench/', 'temp/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'imports/', 'coverage/', 'examples/', '**/*.generated.js', '.bench/', 'temp/', 'scripts/consumer-check/*/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

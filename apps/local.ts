@@ -20,10 +20,10 @@ export const ORDERS_EXAMPLE: GoServiceProps = {
 /** Builds the local Docker environment of the example service. */
 export function buildLocal(app: App): LocalDockerStack {
   return new LocalDockerStack(app, 'local', {
-    // Relative to dist/local, where `terraform apply` runs.
+    // Relative to local/, where `terraform apply` runs.
     services: [{
       service: ORDERS_EXAMPLE,
-      context: '../../examples/orders',
+      context: '../examples/orders',
       // The service's CI proposes each scanned image to this platform repository.
       workflow: { platform: { repository: 'shop/platform' } },
     }],
@@ -31,10 +31,12 @@ export function buildLocal(app: App): LocalDockerStack {
   });
 }
 
-// Runs after the Kubernetes app (npm run synth). The Terraform JSON is
-// written without cdktf's manifest and metadata, so it is byte-stable.
+// Runs after the Kubernetes app (npm run synth). The output folder is local/,
+// outside cdk8s's output folder (dist/), which `cdk8s synth` empties. The
+// Terraform JSON is written without cdktf's manifest and metadata, so it is
+// byte-stable.
 if (require.main === module) {
-  const outdir = path.join('dist', 'local');
+  const outdir = 'local';
   // cdktf's own output folder stays empty: nothing calls app.synth().
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-'));
   try {

@@ -27,6 +27,7 @@ import { stableStringify } from '../lib/common/hash';
 import { runExtras } from './extras';
 import { ChartLayout, fleet, FLEET_INGRESS, FLEET_NAMESPACE } from './fleet';
 import { findHelm, HelmBinary } from './helm-binary';
+import { runInitRepoBench } from './init-repo';
 import { measurePackageWeight } from './package-weight';
 import { formatPairs, formatTable, median, WayResult } from './report';
 import { buildGoMicroserviceFleet } from './ways/go-microservice';
@@ -309,10 +310,12 @@ function main(): void {
   }
 
   const extras = options.extras ? runExtras(ROOT, WORK, path.join(WORK, 'runs', String(Math.max(...options.ns)), 'out', 'go')) : undefined;
+  // The repo `init` scaffolds: cold `cdk8s synth` against its compiled JavaScript (bench/init-repo.ts).
+  const initRepo = options.extras ? runInitRepoBench(ROOT, WORK) : undefined;
   // Require time of the root entry and install footprint (one round in a smoke run).
   const weight = process.argv.includes('--no-weight') ? undefined : measurePackageWeight(ROOT, options.smoke ? 1 : 7);
 
-  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras, weight };
+  const report = { date: new Date().toISOString(), machine: machine(), options: { ns: options.ns, runs: options.runs, ways: ways.map((w) => w.id) }, notes, results, scaling, extras, initRepo, weight };
   fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
 
   const out = process.stdout;
@@ -323,6 +326,9 @@ function main(): void {
   }
   if (extras) {
     out.write(`${formatPairs(extras.lines)}\n\n`);
+  }
+  if (initRepo) {
+    out.write(`${formatPairs(initRepo.lines)}\n\n`);
   }
   if (weight) {
     out.write(`${formatPairs(weight.lines)}\n\n`);

@@ -14,8 +14,8 @@ export { PlainWorkload } from './common/plain-workload';
 export type { IPlainService, IPlainWorkloadTarget, PlainWorkloadProps } from './common/plain-workload';
 
 // GoDockerfile
-export { GoDockerfile, GO_DOCKERFILE_BUILD_ARGS, RuntimeImage, RuntimeImageKind } from './docker';
-export type { GoDockerfileProps, GoDockerfileService } from './docker';
+export { GoDockerfile, GO_DOCKERFILE_BUILD_ARGS, GENERATED_FILE_MARKER, RuntimeImage, RuntimeImageKind } from './docker';
+export type { DockerfileWriteOptions, GoDockerfileProps, GoDockerfileService } from './docker';
 
 // GoServiceWorkflow (the service's CI workflow)
 export { GoServiceWorkflow, ScanSeverity } from './docker';

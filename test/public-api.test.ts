@@ -17,6 +17,20 @@ const ENTRY_POINTS = ['lib/index.ts', 'lib/local/index.ts', 'lib/policy/jest.ts'
 
 /** Exported by a folder barrel for the library's own use and tests; not part of the package API. */
 const INTERNAL: Record<string, string> = {
+  // The `init` command (lib/init), run by the CLI.
+  INIT_DEPENDENCIES: 'init command',
+  INIT_DEV_DEPENDENCIES: 'init command',
+  InitError: 'init command',
+  InitFile: 'init command',
+  InitIo: 'init command',
+  InitOptions: 'init command',
+  InitResult: 'init command',
+  InitVersions: 'init command',
+  initFiles: 'init command',
+  initProject: 'init command',
+  runInit: 'init command',
+  testedVersions: 'init command',
+  unmarkedFilesMessage: 'the Dockerfile overwrite error, shared by GoDockerfile and LocalDockerStack',
   // Workload shapes: defaults tables, resolved internals, shared builders and validators.
   JOB_DEFAULTS: 'defaults table',
   KEDA_DEFAULTS: 'defaults table',

@@ -14,7 +14,7 @@ import { LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { parseQuantity } from '../common/quantities';
 import { validatePort } from '../common/validate';
-import { GO_DOCKERFILE_BUILD_ARGS, GoDockerfile, GoDockerfileProps } from '../docker/go-dockerfile';
+import { DockerfileWriteOptions, GO_DOCKERFILE_BUILD_ARGS, GoDockerfile, GoDockerfileProps, unmarkedFilesMessage } from '../docker/go-dockerfile';
 import { GoServiceWorkflow, GoServiceWorkflowOptions } from '../docker/go-workflow';
 import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from '../go-microservice/go-service';
 import { ProbeKind } from '../go-microservice/probe';
@@ -407,9 +407,20 @@ export class LocalDockerStack extends TerraformStack {
    * Writes each service's `Dockerfile` and `.dockerignore` into its build
    * context, resolved from `workingDirectory` (the folder Terraform runs in).
    * Returns the paths written.
+   *
+   * A file cdk8s-go-platform did not write (see `GoDockerfile.write`) stops
+   * the write with an error before anything is written, unless `overwrite`
+   * is set.
    */
-  public writeDockerfiles(workingDirectory: string): string[] {
-    return this.services.flatMap((s) => s.dockerfile.write(path.join(workingDirectory, s.context)));
+  public writeDockerfiles(workingDirectory: string, options: DockerfileWriteOptions = {}): string[] {
+    const contexts = this.services.map((s) => ({ dockerfile: s.dockerfile, directory: path.join(workingDirectory, s.context) }));
+    if (options.overwrite !== true) {
+      const foreign = contexts.flatMap((c) => c.dockerfile._unmarkedFiles(c.directory));
+      if (foreign.length > 0) {
+        fail(this, unmarkedFilesMessage('writeDockerfiles', foreign));
+      }
+    }
+    return contexts.flatMap((c) => c.dockerfile.write(c.directory, { overwrite: true }));
   }
 
   /**

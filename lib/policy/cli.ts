@@ -51,6 +51,7 @@ Options:
   -h, --help                 show this help
 
   cdk8s-go-platform rules    list the rules
+  cdk8s-go-platform init     scaffold a platform repo (init --help)
 
 Exit codes: 0 passed, 1 policy errors, 2 usage or input errors.
 `;
