@@ -67,3 +67,21 @@ export function hardenPodTemplate(workload: IConstruct, containers: readonly Con
 function q(value: string): k8s.Quantity {
   return k8s.Quantity.fromString(value);
 }
+
+/**
+ * The Pod Security *restricted* security context of a container written as a
+ * raw (L1) object, outside cdk8s-plus: a migration's wait container, an init
+ * container or a sidecar. Runs as `user` (and its group), no privilege
+ * escalation, every capability dropped, a read-only root file system.
+ */
+export function restrictedContainerSecurityContext(user: number): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: user,
+    runAsGroup: user,
+  };
+}

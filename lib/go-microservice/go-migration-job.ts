@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
 import { validatePinnedImage } from '../common/images';
+import { restrictedContainerSecurityContext } from '../common/pod-hardening';
 import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { GO_SERVICE_DEFAULTS, GoServiceSettings } from './go-service';
 import { createJobNetworkPolicy, declareExternalSecrets, GoJobProps, jobWorkloadProps, ResolvedJob, resolveJob } from './go-job';
@@ -214,15 +215,7 @@ export class GoMigrationJob extends Construct {
         requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
         limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('64Mi') },
       },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: true,
-        runAsNonRoot: true,
-        runAsUser: GO_SERVICE_DEFAULTS.user,
-        runAsGroup: GO_SERVICE_DEFAULTS.user,
-      },
+      securityContext: restrictedContainerSecurityContext(GO_SERVICE_DEFAULTS.user),
       volumeMounts: [
         { name: TMP_VOLUME, mountPath: '/tmp' },
         { name: MIGRATION_DEFAULTS.waitVolume, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },

@@ -2,7 +2,7 @@ import { Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
-import { hardenPodTemplate } from '../common/pod-hardening';
+import { hardenPodTemplate, restrictedContainerSecurityContext } from '../common/pod-hardening';
 import { validateEnvName } from '../common/names';
 import { nativeSidecarsAvailable } from '../common/kubernetes-version';
 import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
@@ -342,15 +342,7 @@ function extraContainer(c: ResolvedPodContainer): k8s.Container {
       requests: { cpu: q(c.resources.requests.cpu), memory: q(c.resources.requests.memory) },
       limits: { cpu: q(c.resources.limits.cpu), memory: q(c.resources.limits.memory) },
     },
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: GO_SERVICE_DEFAULTS.user,
-      runAsGroup: GO_SERVICE_DEFAULTS.user,
-    },
+    securityContext: restrictedContainerSecurityContext(GO_SERVICE_DEFAULTS.user),
     volumeMounts: [
       { name: TMP_VOLUME, mountPath: '/tmp' },
       ...c.mounts.map((m) => ({ name: m.volume, mountPath: m.path, readOnly: m.readOnly || undefined })),
