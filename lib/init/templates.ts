@@ -88,6 +88,9 @@ validations:
   - package: ./node_modules/cdk8s-go-platform
     version: ${versions.self}
     class: PolicyValidation
+    properties:
+      # Each folder below dist/ is one cluster (environment), checked apart.
+      clusterFolders: true
 `,
     },
     { path: 'main.ts', text: MAIN_TS },

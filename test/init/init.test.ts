@@ -69,7 +69,7 @@ describe('cdk8s-go-platform init', () => {
     expect(testedVersions().self).toBe(PKG.version);
   });
 
-  test('cdk8s.yaml runs main.ts transpile-only and loads the policy gate from the installed package', () => {
+  test('cdk8s.yaml runs main.ts transpile-only and loads the policy gate from the installed package, one cluster per environment folder', () => {
     const dir = path.join(tmp, 'p');
     initProject(dir);
     const config = parse(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf8'));
@@ -78,7 +78,10 @@ describe('cdk8s-go-platform init', () => {
       language: 'typescript',
       app: 'node --import tsx main.ts',
       output: 'dist',
-      validations: [{ package: './node_modules/cdk8s-go-platform', version: PKG.version, class: 'PolicyValidation' }],
+      validations: [{
+        package: './node_modules/cdk8s-go-platform', version: PKG.version, class: 'PolicyValidation',
+        properties: { clusterFolders: true },
+      }],
     });
   });
 
