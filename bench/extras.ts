@@ -51,10 +51,12 @@ export function runExtras(root: string, work: string, fleetOutput: string): Extr
   const sources = ['apps', 'lib', 'imports'].flatMap((d) => fs.readdirSync(path.join(root, d), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(d, f)));
   timed(`node_modules/.bin/esbuild ${sources.join(' ')} --outdir=${compiled} --outbase=. --format=cjs --platform=node --target=node20 --log-level=warning`, root);
-  for (const js of ['lib/policy/schema/validators.generated.js']) {
-    if (fs.existsSync(path.join(root, js))) {
-      fs.copyFileSync(path.join(root, js), path.join(compiled, js));
-    }
+  // The data files lib/ reads at run time beside its modules (generated validators, per-version schemas).
+  const assets = fs.readdirSync(path.join(root, 'lib'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json') || f.endsWith('.generated.js')).map((f) => path.join('lib', f));
+  for (const file of assets) {
+    fs.mkdirSync(path.dirname(path.join(compiled, file)), { recursive: true });
+    fs.copyFileSync(path.join(root, file), path.join(compiled, file));
   }
 
   const ways: Record<string, string> = {
