@@ -147,7 +147,10 @@ export interface LocalService {
   readonly settings: GoServiceSettings;
   /** The generated Dockerfile. */
   readonly dockerfile: GoDockerfile;
-  /** The generated CI workflow, when `workflow` is set. */
+  /**
+   * The generated CI workflow, when `workflow` is set.
+   * @default - none, when the service has no `workflow` options
+   */
   readonly workflow?: GoServiceWorkflow;
   /** Build context, relative to the Terraform working directory. */
   readonly context: string;
