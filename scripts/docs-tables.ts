@@ -151,7 +151,12 @@ export function defaultCell(prop: PropDoc): string {
   if (text.startsWith('-')) {
     return text.replace(/^-\s*/, '');
   }
-  return text.includes('`') ? text : `\`${text}\``;
+  if (text.includes('`')) {
+    return text;
+  }
+  // `@default false - a missing Secret is a warning`: the value as code, then what it means.
+  const explained = /^(\S+) - (.+)$/.exec(text);
+  return explained ? `\`${explained[1]}\`: ${explained[2]}` : `\`${text}\``;
 }
 
 /** The table for one interface. */

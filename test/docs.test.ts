@@ -75,6 +75,7 @@ describe('props tables of docs/', () => {
       { name: 'image', type: 'string', optional: false, description: 'The image.' },
       { name: 'replicas', type: 'number', optional: true, defaultText: '3', description: 'Pods.' },
       { name: 'policy', type: 'PolicyOptions | false', optional: true, defaultText: '- the gate runs', description: 'A | B.' },
+      { name: 'strict', type: 'boolean', optional: true, defaultText: 'false - a warning', description: 'Strict.' },
     ]]]));
     // THEN the region holds the new table and the rest of the page is kept
     expect(next).toEqual([
@@ -85,6 +86,7 @@ describe('props tables of docs/', () => {
       '| `image` | `string` | required | The image. |',
       '| `replicas` | `number` | `3` | Pods. |',
       '| `policy` | `PolicyOptions \\| false` | the gate runs | A \\| B. |',
+      '| `strict` | `boolean` | `false`: a warning | Strict. |',
       '<!-- /props -->',
       'end',
       '',
