@@ -122,6 +122,17 @@ function isPlainObject(value: unknown): value is object {
  */
 const PLAIN_KEY = /^[A-Za-z/][A-Za-z0-9._/-]*$/;
 const PLAIN_VALUE = /^[A-Za-z/](?:[A-Za-z0-9._/:-]*[A-Za-z0-9._/-])?$/;
+/**
+ * Lists of `key=value` pairs and `$(VAR)` references in a value
+ * (`k8s.pod.name=$(POD_NAME),service.version=1.2.3`, as in
+ * `OTEL_RESOURCE_ATTRIBUTES`): starting with a letter, `=`, `$`, `(`, `)` and
+ * `,` inside are plain to both in block context (flow indicators matter only
+ * inside `[...]`/`{...}`, which neither serializer writes here), and the
+ * string cannot be read as a number, date or keyword. Without the rule every
+ * such value (one per service, each different) would be written twice to
+ * compare.
+ */
+const PLAIN_ASSIGNMENTS = /^[A-Za-z][A-Za-z0-9._/:=$(),-]*[A-Za-z0-9._/)-]$/;
 const RESERVED_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
 const DIGIT_FIRST = /^[0-9][A-Za-z0-9._/-]*$/;
 const NON_NUMERIC_LETTER = /[g-np-su-wyG-NP-SU-WY]/;
@@ -154,6 +165,9 @@ function safeString(s: string, isKey: boolean): boolean {
   }
   if (DIGIT_FIRST.test(s) && (NON_NUMERIC_LETTER.test(s) || DOTTED_NUMBERS.test(s) || DECIMAL.test(s))) {
     return true;
+  }
+  if (!isKey && PLAIN_ASSIGNMENTS.test(s)) {
+    return !RESERVED_WORDS.test(s) || sameScalar(s, isKey);
   }
   if (s.includes('\n') || DOCUMENT_MARKER.test(s)) {
     // Block scalars, and what `yaml` writes for a string that starts like a
