@@ -134,6 +134,12 @@ const PLAIN_VALUE = /^[A-Za-z/](?:[A-Za-z0-9._/:-]*[A-Za-z0-9._/-])?$/;
  */
 const PLAIN_ASSIGNMENTS = /^[A-Za-z][A-Za-z0-9._/:=$(),-]*[A-Za-z0-9._/)-]$/;
 const RESERVED_WORDS = /^(?:y|n|yes|no|on|off|true|false|null|e[-+]?[0-9]+)$/i;
+/**
+ * Booleans and null spelt as both read them (`"true"` in an annotation, a
+ * label or a ConfigMap): both write such a value in double quotes. Spares
+ * loading `yaml` only to ask about them.
+ */
+const QUOTED_KEYWORD = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 const DIGIT_FIRST = /^[0-9][A-Za-z0-9._/-]*$/;
 const NON_NUMERIC_LETTER = /[g-np-su-wyG-NP-SU-WY]/;
 /** Three or more dot-separated numbers (`1.4.2`): no number or date; both write it plain. */
@@ -161,7 +167,7 @@ function safeString(s: string, isKey: boolean): boolean {
     return false;
   }
   if ((isKey ? PLAIN_KEY : PLAIN_VALUE).test(s)) {
-    return !RESERVED_WORDS.test(s) || sameScalar(s, isKey);
+    return !RESERVED_WORDS.test(s) || (!isKey && QUOTED_KEYWORD.test(s)) || sameScalar(s, isKey);
   }
   if (DIGIT_FIRST.test(s) && (NON_NUMERIC_LETTER.test(s) || DOTTED_NUMBERS.test(s) || DECIMAL.test(s))) {
     return true;
