@@ -55,7 +55,7 @@ const WAYS: Way[] = [
   { id: 'go', label: 'GoMicroservice', layout: ChartLayout.SINGLE, script: 'go-microservice', plus: 'plus' },
   { id: 'plus-synth-app', label: 'cdk8s-plus by hand + synthApp', layout: ChartLayout.SINGLE, script: 'plain-plus-synth-app', plus: 'plus-synth-app' },
   { id: 'go-synth-app', label: 'GoMicroservice + synthApp', layout: ChartLayout.SINGLE, script: 'go-microservice-synth-app', plus: 'plus-synth-app' },
-  { id: 'go-threads', label: 'GoMicroservice + synthApp, 2 threads', layout: ChartLayout.SINGLE, script: 'go-microservice-threads', plus: 'plus-synth-app' },
+  { id: 'go-one-thread', label: 'GoMicroservice + synthApp, one thread', layout: ChartLayout.SINGLE, script: 'go-microservice-one-thread', plus: 'plus-synth-app' },
   { id: 'plus-per-service', label: 'cdk8s-plus by hand', layout: ChartLayout.PER_SERVICE, script: 'plain-plus', plus: 'plus-per-service' },
   { id: 'go-per-service', label: 'GoMicroservice', layout: ChartLayout.PER_SERVICE, script: 'go-microservice', plus: 'plus-per-service' },
   { id: 'plus-synth-app-per-service', label: 'cdk8s-plus by hand + synthApp', layout: ChartLayout.PER_SERVICE, script: 'plain-plus-synth-app', plus: 'plus-synth-app-per-service' },
