@@ -192,8 +192,9 @@ export function cdk8sInternalsPresent(app: App): boolean {
 }
 
 function render(app: App, warn: (m: string) => void, threads: boolean): Rendered {
-  // Started before the app is rendered, so that it has loaded js-yaml by the time the YAML is written.
-  const worker = workerWanted(threads) ? startYamlWorker() : undefined;
+  // Started before the app is rendered, so that it has loaded js-yaml by the
+  // time the YAML is written; only for an app large enough to use it.
+  const worker = workerWanted(threads) && workerPays(countApiObjects(app)) ? startYamlWorker() : undefined;
   try {
     return renderWith(app, warn, worker);
   } finally {
@@ -392,6 +393,17 @@ function swap(staged: readonly Staged[], unchanged: () => string): void {
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The number of API objects in the app: one document each. */
+function countApiObjects(app: App): number {
+  let count = 0;
+  for (const c of app.node.findAll()) {
+    if (c instanceof ApiObject) {
+      count++;
+    }
+  }
+  return count;
 }
 
 /** A chart of the app, top-level ones first; `undefined` when it has none. */

@@ -46,7 +46,7 @@ export function manifestsToYaml(docs: readonly unknown[]): string {
 /**
  * Fewest documents in one app for which a worker thread pays: starting it
  * and loading js-yaml there costs about what js-yaml takes for a thousand
- * documents on the calling thread.
+ * documents on the calling thread. Smaller apps do not start one.
  */
 export const WORKER_MIN_DOCUMENTS = 1000;
 
@@ -57,9 +57,10 @@ const WORKER_SHARE = 0.5;
 const WORKER_TIMEOUT_MS = 120_000;
 
 /**
- * Whether to start a worker thread for an app's YAML: asked for
- * (`threads`) and at least two cores available. It is used only for an app
- * of at least `WORKER_MIN_DOCUMENTS` documents (`workerPays`).
+ * Whether a worker thread may write an app's YAML: asked for (`threads`)
+ * and at least two cores available. It is started only for an app of at
+ * least `WORKER_MIN_DOCUMENTS` objects, and used only when the app renders
+ * at least as many documents (`workerPays`).
  *
  * @internal
  */
