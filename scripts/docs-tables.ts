@@ -165,7 +165,8 @@ export function renderTable(props: readonly PropDoc[]): string {
   return ['| Prop | Type | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-const MARKED = /<!-- props:([A-Za-z0-9_]+) -->\n[\s\S]*?<!-- \/props -->/g;
+/** A marked region: the markers stand on lines of their own (a marker quoted in text is not one). */
+const MARKED = /^<!-- props:([A-Za-z0-9_]+) -->\n[\s\S]*?^<!-- \/props -->$/gm;
 
 /** The interfaces a page has tables for, in page order. */
 export function markedInterfaces(text: string): string[] {
@@ -174,7 +175,7 @@ export function markedInterfaces(text: string): string[] {
 
 /** The page with every marked table regenerated. Throws on a marker naming no exported interface. */
 export function rewritePage(file: string, text: string, interfaces: Map<string, PropDoc[]>): string {
-  const opened = (text.match(/<!-- props:/g) ?? []).length;
+  const opened = (text.match(/^<!-- props:/gm) ?? []).length;
   if (opened !== markedInterfaces(text).length) {
     throw new Error(`${file}: every <!-- props:Name --> needs its own <!-- /props --> after it`);
   }

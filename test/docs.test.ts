@@ -98,6 +98,11 @@ describe('props tables of docs/', () => {
       .toThrow('page.md: <!-- props:NoSuchProps --> names no interface exported by lib/index.ts, lib/local/index.ts, lib/policy/jest.ts');
   });
 
+  test('a marker quoted inside a line of text is not a marker', () => {
+    const page = 'Tables sit between `<!-- props:Name -->` and `<!-- /props -->`.\n';
+    expect(rewritePage('page.md', page, interfaces)).toEqual(page);
+  });
+
   test('throws on a marker without its end marker', () => {
     expect(() => rewritePage('page.md', '<!-- props:SynthOptions -->\n| a |\n', interfaces))
       .toThrow('page.md: every <!-- props:Name --> needs its own <!-- /props --> after it');
