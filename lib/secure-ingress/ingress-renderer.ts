@@ -136,7 +136,7 @@ export class IngressRenderer {
       annotations[k] = v;
     }
 
-    const index = this.ingresses.length + 1;
+    const index = this.groups.size + 1;
     const routes: ResolvedRoute[] = [];
     const ingress = new k8s.KubeIngress(this.scope, index === 1 ? 'Ingress' : `Ingress${index}`, {
       metadata: { name: index === 1 ? p.name : `${p.name}-${index}`, namespace: p.namespace, labels: p.labels, annotations },
