@@ -85,7 +85,7 @@ export {
   SecureIngress, SecurityHeaders,
 } from './secure-ingress';
 export type {
-  CorsOptions, ExistingGatewayOptions, IIngressControllerProfile, IngressControllerAnnotations, IngressControllerPath,
+  CorsOptions, ExistingGatewayOptions, IIngressControllerProfile, IngressCanaryRequest, IngressControllerAnnotations, IngressControllerPath,
   IngressControllerRequest, IngressOptions, NewGatewayOptions, RateLimitOptions, ResolvedCors, ResolvedRateLimit,
   ResolvedTimeouts, RouteOptions, SecureIngressProps, SecurityHeadersOptions, ServiceReference, TimeoutOptions,
 } from './secure-ingress';

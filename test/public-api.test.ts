@@ -38,7 +38,6 @@ const INTERNAL: Record<string, string> = {
   ReleaseTrackProps: 'resolved inputs of ReleaseTrack',
   ResolvedRelease: 'resolved release, read by GoMicroservice',
   ResolvedTrack: 'resolved release track',
-  TRACK_LABEL_META: 'Prometheus discovery name of the track label',
   KEDA_DEFAULTS: 'defaults table',
   MIGRATION_DEFAULTS: 'defaults table',
   POD_DEFAULTS: 'defaults table',

@@ -204,7 +204,7 @@ describe('blue-green release', () => {
     expect(find(out, 'Deployment', 'payments-green').spec.template.metadata.labels[TRACK]).toBe('green');
     expect(find(out, 'Service', 'payments').spec.selector['app.kubernetes.io/instance']).toBe('payments');
     expect(find(out, 'Service', 'payments-preview').spec.selector['app.kubernetes.io/instance']).toBe('payments-green');
-    expect(findAll(out, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['payments', 'payments-green']);
+    expect(findAll(out, 'PodDisruptionBudget').map((p) => p.metadata.name).sort()).toEqual(['payments', 'payments-green']);
     const rules = find(out, 'HTTPRoute', 'edge-pay-example-com').spec.rules;
     expect(rules.map((r: Manifest) => r.backendRefs)).toEqual([[{ name: 'payments-preview', port: 80 }], [{ name: 'payments', port: 80 }]]);
   });
@@ -229,29 +229,29 @@ describe('blue-green release', () => {
 describe('release validation', () => {
   const cases: Array<[string, () => unknown, string]> = [
     ['weight above 100', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: 101 }) }),
-      '[shop/orders] release.weight (101) must be an integer percent from 0 to 100'],
+      '[test/orders] release.weight (101) must be an integer percent from 0 to 100'],
     ['weight below 0', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: -1 }) }),
-      '[shop/orders] release.weight (-1) must be an integer percent from 0 to 100'],
+      '[test/orders] release.weight (-1) must be an integer percent from 0 to 100'],
     ['weight not an integer', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: 12.5 }) }),
-      '[shop/orders] release.weight (12.5) must be an integer percent from 0 to 100'],
+      '[test/orders] release.weight (12.5) must be an integer percent from 0 to 100'],
     ['canary with the stable image', () => orders(shopChart(), { release: Release.canary({ image: STABLE, weight: 10 }) }),
-      '[shop/orders] release.image ("registry.example.com/shop/orders:1.4.2") is the service\'s image: a second track needs another release; to promote, set image to it and remove release'],
+      '[test/orders] release.image ("registry.example.com/shop/orders:1.4.2") is the service\'s image: a second track needs another release; to promote, set image to it and remove release'],
     ['canary with an unpinned image', () => orders(shopChart(), { release: Release.canary({ image: 'registry.example.com/shop/orders:latest', weight: 10 }) }),
-      '[shop/orders] image "registry.example.com/shop/orders:latest": pin a version tag or a digest'],
+      '[test/orders] release.image ("registry.example.com/shop/orders:latest") uses the mutable tag "latest": pin a version tag or a digest'],
     ['invalid header name', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: 10, header: { name: 'x canary' } }) }),
-      '[shop/orders] release.header.name ("x canary") must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~'],
+      '[test/orders] release.header.name ("x canary") must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~'],
     ['header a proxy rewrites', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: 10, header: { name: 'Host' } }) }),
-      '[shop/orders] release.header.name ("Host") is a header proxies rewrite: choose a header of your own such as x-canary'],
+      '[test/orders] release.header.name ("Host") is a header proxies rewrite: choose a header of your own such as x-canary'],
     ['invalid header value', () => orders(shopChart(), { release: Release.canary({ image: NEXT, weight: 10, header: { name: 'x-canary', value: 'a b' } }) }),
-      '[shop/orders] release.header.value ("a b") must be 1 to 256 visible ASCII characters without spaces or quotes'],
+      '[test/orders] release.header.value ("a b") must be 1 to 256 visible ASCII characters without spaces or quotes'],
     ['unknown blue-green color', () => orders(shopChart(), { release: Release.blueGreen({ green: { image: NEXT }, active: 'purple' as BlueGreenColor }) }),
-      '[shop/orders] release.active ("purple") is not a color: use BlueGreenColor.BLUE or BlueGreenColor.GREEN'],
+      '[test/orders] release.active ("purple") is not a color: use BlueGreenColor.BLUE or BlueGreenColor.GREEN'],
     ['green with the blue image', () => orders(shopChart(), { release: Release.blueGreen({ green: { image: STABLE }, active: BlueGreenColor.GREEN }) }),
-      '[shop/orders] release.green.image ("registry.example.com/shop/orders:1.4.2") is the service\'s image: a second track needs another release; to promote, set image to it and remove release'],
+      '[test/orders] release.green.image ("registry.example.com/shop/orders:1.4.2") is the service\'s image: a second track needs another release; to promote, set image to it and remove release'],
     ['release with keda', () => orders(shopChart(), {
       autoscaling: undefined,
       keda: { minReplicas: 1, maxReplicas: 3, triggers: [] },
-    }), '[shop/orders] release (canary) cannot be combined with keda: KEDA scales one Deployment; use autoscaling or replicas'],
+    }), '[test/orders] release (canary) cannot be combined with keda: KEDA scales one Deployment; use autoscaling or replicas'],
   ];
 
   test.each(cases)('throws on %s', (_name, fn, message) => {
@@ -271,7 +271,7 @@ describe('release validation', () => {
     };
     const edge = nginxEdge(chart, noCanary);
     expectExactError(() => edge.addRoute({ host: 'shop.example.com', service: svc }),
-      '[shop/edge] addRoute service ("orders") has release track "canary" (weight 10, header x-canary), which the plain-controller profile cannot express: it has no canary Ingress; use Gateway API mode, or remove the release');
+      '[test/edge] addRoute service ("orders") has release track "canary" (weight 10, header x-canary), which the plain-controller profile cannot express: it has no canary Ingress; use Gateway API mode, or remove the release');
   });
 
   test('throws when raw canary annotations are set on ingress-nginx', () => {
@@ -279,7 +279,7 @@ describe('release validation', () => {
     expectExactError(() => new SecureIngress(chart, 'edge', {
       ingress: { ingressClassName: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/canary-weight': '5' } },
       certificates: Certificates.fromClusterIssuer('letsencrypt'),
-    }), '[shop/edge] ingress.annotations ("nginx.ingress.kubernetes.io/canary-weight") is rejected by the ingress-nginx profile: canary annotations are written for release tracks: set release on the backend (Release.canary) instead');
+    }), '[test/edge] ingress.annotations ("nginx.ingress.kubernetes.io/canary-weight") is rejected by the ingress-nginx profile: canary annotations are written for release tracks: set release on the backend (Release.canary) instead');
   });
 
   test('throws when a routable backend declares tracks whose weights exceed 100', () => {
@@ -290,6 +290,6 @@ describe('release validation', () => {
       releaseTracks: { value: [{ track: 'a', serviceName: 'orders-a', weight: 60 }, { track: 'b', serviceName: 'orders-b', weight: 50 }] },
     });
     expectExactError(() => edge.addRoute({ host: 'shop.example.com', service: twoTracks }),
-      '[shop/edge] addRoute service.releaseTracks ([60,50]) take 110% of the requests: the weights must add up to at most 100');
+      '[test/edge] addRoute service.releaseTracks ([60,50]) take 110% of the requests: the weights must add up to at most 100');
   });
 });
