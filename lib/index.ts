@@ -41,7 +41,8 @@ export type {
   SecretKeyReference,
 } from './go-microservice';
 export type {
-  BlueGreenOptions, CanaryOptions, ColorOptions, HeaderMatchOptions, PreviewOptions, ReleaseTrackResources,
+  BlueGreenOptions, CanaryOptions, ColorOptions, HeaderMatchOptions, PreviewOptions, ReleaseTrackResources, ResolvedRelease,
+  ResolvedTrack,
 } from './go-microservice';
 
 // Workload shapes and pod props (GoWorker, GoCronJob, GoMigrationJob; shared by GoMicroservice)

@@ -36,8 +36,6 @@ const INTERNAL: Record<string, string> = {
   RELEASE_DEFAULTS: 'defaults table',
   ReleaseTrack: 'the second track of a GoMicroservice release, created by it (public view: ReleaseTrackResources)',
   ReleaseTrackProps: 'resolved inputs of ReleaseTrack',
-  ResolvedRelease: 'resolved release, read by GoMicroservice',
-  ResolvedTrack: 'resolved release track',
   KEDA_DEFAULTS: 'defaults table',
   MIGRATION_DEFAULTS: 'defaults table',
   POD_DEFAULTS: 'defaults table',

@@ -90,26 +90,33 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** Header values Gateway API and ingress-nginx both accept: visible ASCII without quotes. */
 const HEADER_VALUE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:/=@,;?()[\]{}]{1,256}$/;
 
-/** One resolved track of a release other than the service's own Deployment. @internal */
+/** The second track of a release (the canary, or green), validated: `GoMicroservice.release.second`. */
 export interface ResolvedTrack {
-  /** `canary` or `green`/`blue`. */
+  /** `canary` or `green`. */
   readonly track: string;
   /** Image of its pods. */
   readonly image: string;
   /** Percent of routed requests without the header. */
   readonly weight: number;
-  /** The header that always reaches it. */
+  /**
+   * The header (name in lower case) that always reaches it.
+   * @default - none
+   */
   readonly header?: { readonly name: string; readonly value: string };
 }
 
-/** A validated release. @internal */
+/** A validated release: `GoMicroservice.release`. */
 export interface ResolvedRelease {
+  /** Canary or blue-green. */
   readonly kind: ReleaseKind;
   /** Track label of the service's own Deployment: `stable` or `blue`. */
   readonly ownTrack: string;
   /** The second Deployment: the canary or green. */
   readonly second: ResolvedTrack;
-  /** Blue-green: which color the service's Service selects. */
+  /**
+   * Blue-green: which color the service's Service selects.
+   * @default - not blue-green
+   */
   readonly active?: BlueGreenColor;
 }
 
