@@ -126,7 +126,7 @@ export class IngressNginxProfile implements IIngressControllerProfile {
     if (/snippet$/i.test(name)) {
       return 'snippet annotations inject raw NGINX configuration and are never allowed';
     }
-    if (/^canary(-|$)/.test(name)) {
+    if (key.startsWith(PREFIX) && /^canary(-|$)/.test(name)) {
       return 'canary annotations are written for release tracks: set release on the backend (Release.canary) instead';
     }
     return undefined;
