@@ -3,7 +3,10 @@ import {
   BlueGreenColor, Certificates, GatewayAttachment, GoMicroservice, GoMicroserviceProps, IIngressControllerProfile, IngressController,
   NetworkPeer, ObservabilityStack, Release, SecureIngress, BackendProtocol,
 } from '../../lib';
+import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, findAll, Manifest, shopChart, synth } from '../util';
+
+expect.extend(policyMatchers);
 
 const STABLE = 'registry.example.com/shop/orders:1.4.2';
 const NEXT = 'registry.example.com/shop/orders:1.5.0';
@@ -66,6 +69,7 @@ describe('canary release', () => {
     expect(findAll(out, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['orders']);
     expect(find(out, 'NetworkPolicy', 'orders-canary').spec.podSelector.matchLabels).toEqual(svc.releaseTrack!.selectorLabels);
     expect(svc.releaseTracks).toEqual([{ track: 'canary', serviceName: 'orders-canary', weight: 10, header: { name: 'x-canary', value: 'always' } }]);
+    expect(out).toPassPolicies();
     expect(out).toMatchSnapshot();
   });
 
@@ -147,6 +151,7 @@ describe('canary release', () => {
     expect(grpc.spec.rules[1].backendRefs).toEqual([{ name: 'orders', port: 9090, weight: 90 }, { name: 'orders-canary', port: 9090, weight: 10 }]);
     // the gateway's namespace is admitted by both tracks
     expect(find(out, 'NetworkPolicy', 'orders-canary').spec.ingress).toEqual(find(out, 'NetworkPolicy', 'orders').spec.ingress);
+    expect(out).toPassPolicies();
     expect(out).toMatchSnapshot();
   });
 
@@ -173,6 +178,7 @@ describe('canary release', () => {
       http: { paths: [{ path: '/api/orders', pathType: 'Prefix', backend: { service: { name: 'orders-canary', port: { number: 80 } } } }] },
     }]);
     expect(canary.spec.tls).toEqual(main.spec.tls);
+    expect(out).toPassPolicies();
   });
 });
 
@@ -207,6 +213,7 @@ describe('blue-green release', () => {
     expect(findAll(out, 'PodDisruptionBudget').map((p) => p.metadata.name).sort()).toEqual(['payments', 'payments-green']);
     const rules = find(out, 'HTTPRoute', 'edge-pay-example-com').spec.rules;
     expect(rules.map((r: Manifest) => r.backendRefs)).toEqual([[{ name: 'payments-preview', port: 80 }], [{ name: 'payments', port: 80 }]]);
+    expect(out).toPassPolicies();
   });
 
   test('switching active changes only the two Service selectors', () => {
