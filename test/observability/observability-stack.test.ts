@@ -74,6 +74,8 @@ describe('ObservabilityStack, self-contained (the default)', () => {
         action: 'replace', regex: '(.+?)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__',
       },
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], action: 'replace', target_label: 'service' },
+      // the release track of a service with a canary or blue-green release, as `track`
+      { source_labels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], action: 'replace', target_label: 'track' },
     ]));
     expect(config.scrape_configs.map((j: Manifest) => j.job_name)).toEqual(['prometheus', 'kubernetes-pods', 'kubernetes-cadvisor', 'kube-state-metrics']);
     const ksm = config.scrape_configs.find((j: Manifest) => j.job_name === 'kube-state-metrics');
