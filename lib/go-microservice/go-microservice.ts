@@ -221,7 +221,9 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     if (props.trafficDistribution !== undefined) {
       // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
-      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+      for (const service of [this.service, ...(this.trackService ? [this.trackService] : [])]) {
+        addLateJsonPatch(service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+      }
     }
 
     if (this.autoscaling) {
@@ -435,6 +437,12 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     wait: { container: k8s.Container; volume: k8s.Volume } | undefined, maxUnavailable: number,
   ): ReleaseTrack {
     const t = release.second;
+    const names = [`${settings.name}-${t.track}`, ...(release.kind === ReleaseKind.BLUE_GREEN ? [`${settings.name}-preview`] : [])];
+    for (const n of names) {
+      if (n.length > 63) {
+        fail(this, `release (${release.kind}) names objects ${show(n)}, longer than the 63 characters a Service name may have: shorten name`);
+      }
+    }
     const trackInstance = `${instance}-${t.track}`;
     validateDnsLabel(this, 'instance', trackInstance);
     const trackSelector = selectorLabels({ name: settings.name, instance: trackInstance });

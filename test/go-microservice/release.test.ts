@@ -255,6 +255,8 @@ describe('release validation', () => {
       '[test/orders] release.active ("purple") is not a color: use BlueGreenColor.BLUE or BlueGreenColor.GREEN'],
     ['green with the blue image', () => orders(shopChart(), { release: Release.blueGreen({ green: { image: STABLE }, active: BlueGreenColor.GREEN }) }),
       '[test/orders] release.green.image ("registry.example.com/shop/orders:1.4.2") is the service\'s image: a second track needs another release; to promote, set image to it and remove release'],
+    ['a name too long for the track Service', () => orders(shopChart(), { name: 'o'.repeat(60) }),
+      `[test/orders] release (canary) names objects "${'o'.repeat(60)}-canary", longer than the 63 characters a Service name may have: shorten name`],
     ['release with keda', () => orders(shopChart(), {
       autoscaling: undefined,
       keda: { minReplicas: 1, maxReplicas: 3, triggers: [] },
