@@ -8,6 +8,7 @@ import { checkSourcedManifests, SourcedManifest } from '../policy/check';
 import { duplicateObjects } from '../policy/checks/duplicates';
 import { toEntry } from '../policy/context';
 import { formatFindings } from '../policy/format';
+import { GATE_RECEIPT_FILE, gateReceiptText } from '../policy/receipt';
 import { Finding, PolicyOptions, Severity } from '../policy/types';
 import { manifestsToYaml } from './yaml-writer';
 import { yamlLib } from '../common/yaml';
@@ -123,7 +124,10 @@ export function synthApps(apps: readonly App[], options: SynthOptions = {}): voi
       const out = render(app, warn);
       checkDuplicates(out);
       if (options.policy !== false) {
-        gate(out, options.policy ?? {}, warn);
+        const effective = gate(out, options.policy ?? {}, warn);
+        if (effective && recordsMetadata(app)) {
+          addGateReceipt(out, effective);
+        }
       }
       return out;
     } catch (e) {
@@ -288,10 +292,14 @@ function checkDuplicates(out: Rendered): void {
   }
 }
 
-/** Runs the policy gate; errors throw with construct paths, warnings go to `warn`. */
-function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): void {
+/**
+ * Runs the policy gate; errors throw with construct paths, warnings go to
+ * `warn`. Returns the options it ran with when it found nothing at all.
+ */
+function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): PolicyOptions | undefined {
   // At the app's target Kubernetes version (setKubernetesVersion), as addPolicyValidation does, unless the options say otherwise.
-  const result = checkSourcedManifests(out.items, { kubernetesVersion: kubernetesVersionOf(out.app), ...options });
+  const effective: PolicyOptions = { kubernetesVersion: kubernetesVersionOf(out.app), ...options };
+  const result = checkSourcedManifests(out.items, effective);
   const line = (f: Finding): string => `${pathOf(out, f.source)}${f.ruleId} ${f.message}`;
   const warnings = result.findings.filter((f) => f.severity === Severity.WARNING);
   if (warnings.length > 0) {
@@ -301,6 +309,26 @@ function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void):
     const failing = result.findings.filter((f) => f.severity === Severity.ERROR || options.warningsAsErrors);
     throw new Error(`policy gate failed (${failing.length} finding${failing.length === 1 ? '' : 's'}):\n  ${failing.map(line).join('\n  ')}`);
   }
+  return result.findings.length === 0 ? effective : undefined;
+}
+
+/**
+ * Whether the app runs under `cdk8s synth` with validation plugins: cdk8s
+ * sets `CDK8S_RECORD_CONSTRUCT_METADATA` then, and the plugins run on the
+ * output right after the app.
+ */
+function recordsMetadata(app: App): boolean {
+  return (app as unknown as { readonly recordConstructMetadata?: unknown }).recordConstructMetadata === true;
+}
+
+/**
+ * Leaves the gate's receipt (lib/policy/receipt.ts) beside the app's
+ * manifests, so the `PolicyValidation` plugin does not check the same bytes
+ * with the same options again. The plugin removes it.
+ */
+function addGateReceipt(out: Rendered, options: PolicyOptions): void {
+  const manifests = new Map([...out.files].filter(([file]) => /\.ya?ml$/.test(file)));
+  out.files.set(GATE_RECEIPT_FILE, gateReceiptText(options, manifests));
 }
 
 /** Writes an app's files into a new temporary folder beside its output folder. */
