@@ -100,6 +100,12 @@ export function synthApp(app: App, options: SynthOptions = {}): void {
  * `FILE_PER_CHART` and `FILE_PER_APP`, the app is rendered with
  * `app.synth()` into a scratch folder instead (with a warning for the former).
  *
+ * Under `cdk8s synth` with validation plugins (cdk8s sets
+ * `CDK8S_RECORD_CONSTRUCT_METADATA`), an app whose gate found nothing also
+ * gets a receipt file (`.cdk8s-go-platform-gate-receipt`: the gate's options
+ * and a SHA-256 per manifest file). The `PolicyValidation` plugin verifies it,
+ * skips checking those exact bytes a second time, and removes it.
+ *
  * @example
  * const apps = ENVIRONMENTS.map((env) => {
  *   const app = new App({ outdir: `dist/${env.name}` });
@@ -328,6 +334,9 @@ function recordsMetadata(app: App): boolean {
  */
 function addGateReceipt(out: Rendered, options: PolicyOptions): void {
   const manifests = new Map([...out.files].filter(([file]) => /\.ya?ml$/.test(file)));
+  if (manifests.size === 0) {
+    return; // the plugin is given no file of this app, so it would not take the receipt
+  }
   out.files.set(GATE_RECEIPT_FILE, gateReceiptText(options, manifests));
 }
 
