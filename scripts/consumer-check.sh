@@ -223,8 +223,8 @@ init_pull_request() {
     node "$FIXTURES/run-workflow.mjs" .github/workflows/platform.yml --event pull_request --job diff --skip-install --fork --summary "$WORK/pr-summary.md"
   )
   for expected in '<!-- cdk8s-go-platform diff -->' '### cdk8s-go-platform diff: production' '### cdk8s-go-platform diff: staging' \
-      '- **shop/api**: image 1.0.0 → 1.1.0; replicas 3 → 4' '- **shop/api**: image 1.0.0 → 1.1.0'; do
-    grep -qxF -- "$expected" "$WORK/pr-summary.md" || { echo "consumer-check: the pull request diff lacks the line: $expected" >&2; cat "$WORK/pr-summary.md" >&2; exit 1; }
+      '- **shop/api**: image 1.0.0 → 1.1.0; replicas 3 → 4;' '- **shop/api**: image 1.0.0 → 1.1.0; env' 'No risks flagged · 6 changed'; do
+    grep -qF -- "$expected" "$WORK/pr-summary.md" || { echo "consumer-check: the pull request diff lacks: $expected" >&2; cat "$WORK/pr-summary.md" >&2; exit 1; }
   done
   git -C "$dir" worktree remove --force "$pr"
 }
