@@ -40,6 +40,11 @@ export interface PolicyValidationOptions extends PolicyOptions {
  * a report when any object breaks an error rule. Warnings are listed in the
  * report without failing synth.
  *
+ * A cluster (output folder) that `synthApps` already passed through the same
+ * gate in the same `cdk8s synth` run is not checked again: its receipt (the
+ * gate module, the options, a SHA-256 per file) must match the files given
+ * byte for byte, otherwise the cluster is checked as usual.
+ *
  * In `cdk8s.yaml` (properties are `PolicyOptions`):
  *
  * ```yaml
