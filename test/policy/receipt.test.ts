@@ -83,7 +83,7 @@ describe('the gate receipt between synthApps and the cdk8s plugin', () => {
     // THEN staging is checked and fails; production alone is proven
     expect(report.success).toBe(false);
     expect(report.toJson().violations.map((v) => v.ruleName)).toContain('GP-IMAGE-TAG [error] Images are pinned by a version tag or digest (no missing tag, no latest)');
-    expect(report.toJson().summary.metadata['checked by synthApps']).toBe('1 of 2 files (receipt verified)');
+    expect(report.toJson().summary.metadata?.['checked by synthApps']).toBe('1 of 2 files (receipt verified)');
   });
 
   test('other options, a file the receipt does not name, or one cluster for all folders: checked as usual', async () => {
@@ -91,7 +91,7 @@ describe('the gate receipt between synthApps and the cdk8s plugin', () => {
       synthApps(platform(dist, true));
       change();
       const report = await validate(dist, options);
-      return report.toJson().summary.metadata['checked by synthApps'];
+      return report.toJson().summary.metadata?.['checked by synthApps'];
     };
     expect(await unproven(() => undefined, { clusterFolders: true, kubernetesVersion: '1.30' })).toBeUndefined();
     expect(await unproven(() => undefined, { clusterFolders: true, defaultNamespace: 'default' })).toBeUndefined();
@@ -108,6 +108,6 @@ describe('the gate receipt between synthApps and the cdk8s plugin', () => {
 
     const report = await validate(dist);
 
-    expect(report.toJson().summary.metadata['checked by synthApps']).toBe('1 of 2 files (receipt verified)');
+    expect(report.toJson().summary.metadata?.['checked by synthApps']).toBe('1 of 2 files (receipt verified)');
   });
 });
