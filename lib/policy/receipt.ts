@@ -8,8 +8,8 @@ import { PolicyOptions } from './types';
 /**
  * The policy gate's receipt: `synthApps` writes it into an app's output
  * folder when the gate found nothing in that app, and only when the app runs
- * under `cdk8s synth` with validation plugins (cdk8s sets
- * `CDK8S_RECORD_CONSTRUCT_METADATA`). The `PolicyValidation` plugin, which
+ * under `cdk8s synth` with validation plugins (cdk8s sets `CDK8S_OUTDIR` and
+ * `CDK8S_RECORD_CONSTRUCT_METADATA=true`). The `PolicyValidation` plugin, which
  * `cdk8s synth` runs right after the app, reads it and skips checking that
  * folder again when the receipt proves the check it would do was done:
  *

@@ -100,8 +100,8 @@ export function synthApp(app: App, options: SynthOptions = {}): void {
  * `FILE_PER_CHART` and `FILE_PER_APP`, the app is rendered with
  * `app.synth()` into a scratch folder instead (with a warning for the former).
  *
- * Under `cdk8s synth` with validation plugins (cdk8s sets
- * `CDK8S_RECORD_CONSTRUCT_METADATA`), an app whose gate found nothing also
+ * Under `cdk8s synth` with validation plugins (cdk8s sets `CDK8S_OUTDIR` and
+ * `CDK8S_RECORD_CONSTRUCT_METADATA=true`), an app whose gate found nothing also
  * gets a receipt file (`.cdk8s-go-platform-gate-receipt`: the gate's options
  * and a SHA-256 per manifest file). The `PolicyValidation` plugin verifies it,
  * skips checking those exact bytes a second time, and removes it.
@@ -131,7 +131,7 @@ export function synthApps(apps: readonly App[], options: SynthOptions = {}): voi
       checkDuplicates(out);
       if (options.policy !== false) {
         const effective = gate(out, options.policy ?? {}, warn);
-        if (effective && recordsMetadata(app)) {
+        if (effective && underCdk8sSynthWithValidations()) {
           addGateReceipt(out, effective);
         }
       }
@@ -319,12 +319,14 @@ function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void):
 }
 
 /**
- * Whether the app runs under `cdk8s synth` with validation plugins: cdk8s
- * sets `CDK8S_RECORD_CONSTRUCT_METADATA` then, and the plugins run on the
- * output right after the app.
+ * Whether this process is the app of a `cdk8s synth` run with validation
+ * plugins: the cdk8s CLI sets `CDK8S_OUTDIR` and
+ * `CDK8S_RECORD_CONSTRUCT_METADATA=true` for it, and runs the plugins on the
+ * output right after. (An app may record construct metadata on its own, as
+ * this repository's apps/main.ts does; that alone is no such run.)
  */
-function recordsMetadata(app: App): boolean {
-  return (app as unknown as { readonly recordConstructMetadata?: unknown }).recordConstructMetadata === true;
+function underCdk8sSynthWithValidations(): boolean {
+  return process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' && process.env.CDK8S_OUTDIR !== undefined;
 }
 
 /**

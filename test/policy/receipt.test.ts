@@ -10,10 +10,21 @@ const CLI = path.dirname(require.resolve('cdk8s-cli/package.json'));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidationContext } = require(path.join(CLI, 'lib', 'plugins', 'validation')) as typeof import('cdk8s-cli/lib/plugins/validation');
 
-/** Two environments, each a folder of dist/, as the scaffolded repo writes them. */
-function platform(dist: string, record: boolean, image = 'registry.example.com/shop/api:1.0.0'): App[] {
+/**
+ * Two environments, each a folder of dist/, as the scaffolded repo writes
+ * them; `underCdk8sSynth` sets the variables the cdk8s CLI gives its app
+ * when validation plugins are configured.
+ */
+function platform(dist: string, underCdk8sSynth: boolean, image = 'registry.example.com/shop/api:1.0.0'): App[] {
+  if (underCdk8sSynth) {
+    process.env.CDK8S_OUTDIR = dist;
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+  } else {
+    delete process.env.CDK8S_OUTDIR;
+    delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+  }
   return ['staging', 'production'].map((env) => {
-    const app = new App({ outdir: path.join(dist, env), yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: record });
+    const app = new App({ outdir: path.join(dist, env), yamlOutputType: YamlOutputType.FILE_PER_CHART });
     new GoMicroservice(new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true }), 'api', { image });
     return app;
   });
@@ -32,11 +43,20 @@ async function validate(dist: string, options: ConstructorParameters<typeof Poli
 describe('the gate receipt between synthApps and the cdk8s plugin', () => {
   let dist: string;
   beforeEach(() => { dist = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'receipt-')), 'dist'); });
-  afterEach(() => fs.rmSync(path.dirname(dist), { recursive: true, force: true }));
+  afterEach(() => {
+    delete process.env.CDK8S_OUTDIR;
+    delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    fs.rmSync(path.dirname(dist), { recursive: true, force: true });
+  });
 
-  test('synthApps leaves a receipt only under cdk8s synth with validations (recordConstructMetadata)', () => {
+  test('synthApps leaves a receipt only under cdk8s synth with validations (CDK8S_OUTDIR, CDK8S_RECORD_CONSTRUCT_METADATA)', () => {
     synthApps(platform(dist, false));
     expect(fs.existsSync(path.join(dist, 'staging', GATE_RECEIPT_FILE))).toBe(false);
+    // An app that records construct metadata by itself is no cdk8s synth run.
+    const own = new App({ outdir: path.join(dist, 'own'), yamlOutputType: YamlOutputType.FILE_PER_CHART, recordConstructMetadata: true });
+    new GoMicroservice(new Chart(own, 'shop', { namespace: 'shop', disableResourceNameHashes: true }), 'api', { image: 'registry.example.com/shop/api:1.0.0' });
+    synthApps([own]);
+    expect(fs.readdirSync(path.join(dist, 'own')).sort()).toEqual(['construct-metadata.json', 'shop.k8s.yaml']);
 
     synthApps(platform(dist, true));
     const receipt = JSON.parse(fs.readFileSync(path.join(dist, 'staging', GATE_RECEIPT_FILE), 'utf8'));
