@@ -104,6 +104,11 @@ describe('addArgoCdSyncWaves validation', () => {
     expectExactError(() => addArgoCdSyncWaves(platform(), options), message);
   });
 
+  test('names the App when called on it', () => {
+    expectExactError(() => addArgoCdSyncWaves(Testing.app(), { migrations: 0 }),
+      '[App] migrations (0) must be a negative integer: every other object syncs in wave 0');
+  });
+
   test('throws on an object whose wave is not an integer', () => {
     const chart = platform();
     ApiObject.of(chart.node.findChild('orders')).metadata.addAnnotation(WAVE, 'early');
