@@ -1,5 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { ARGO_CD_DEPLOYMENT_DEFAULTS, ArgoCdDeployment, ArgoCdDeploymentProps, ArgoCdDestination } from '../../lib/gitops';
+import {
+  ARGO_CD_DEPLOYMENT_DEFAULTS, ArgoCdDeployment, ArgoCdDeploymentProps, ArgoCdDestination, ArgoCdRetryOptions, ArgoCdSyncOptions,
+} from '../../lib/gitops';
 import { policyMatchers } from '../../lib/policy/jest';
 
 expect.extend(policyMatchers);
@@ -105,20 +107,28 @@ describe('ArgoCdDeployment', () => {
     expect(manifests).toPassPolicies();
   });
 
-  test('revision, project, namespace, sync policy, retries and sync options are configurable', () => {
-    const { manifests } = synth({
+  test('every prop is configurable: revision, destination, project, namespace, sync policy, retries and sync options', () => {
+    // GIVEN every prop, so a new one fails to compile until it is covered here
+    const all: Required<ArgoCdDeploymentProps> = {
       url: 'ssh://git@github.com/shop/platform.git',
+      path: 'dist/production',
       targetRevision: 'v2026.11.1',
+      destination: ArgoCdDestination.cluster('prod-eu'),
+      destinationNamespace: 'shop',
+      exclude: [],
       namespace: 'gitops',
       project: 'shop',
-      exclude: [],
       prune: false,
       selfHeal: false,
-      retry: { limit: 0, backoff: Duration.seconds(10), factor: 3, maxBackoff: Duration.minutes(10) },
-      syncOptions: { serverSideApply: false, createNamespace: true, pruneLast: false, failOnSharedResource: false },
-    });
+      retry: { limit: 0, backoff: Duration.seconds(10), factor: 3, maxBackoff: Duration.minutes(10) } satisfies Required<ArgoCdRetryOptions>,
+      syncOptions: { serverSideApply: false, createNamespace: true, pruneLast: false, failOnSharedResource: false } satisfies Required<ArgoCdSyncOptions>,
+    };
+    // WHEN
+    const { manifests } = synth(all);
+    // THEN
     const [app] = manifests;
     expect(app.metadata.namespace).toBe('gitops');
+    expect(app.spec.destination).toEqual({ name: 'prod-eu', namespace: 'shop' });
     expect(app.spec.project).toBe('shop');
     expect(app.spec.source).toEqual({
       repoURL: 'ssh://git@github.com/shop/platform.git', targetRevision: 'v2026.11.1', path: 'dist/production', directory: { recurse: false },
