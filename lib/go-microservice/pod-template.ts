@@ -40,6 +40,10 @@ export interface GoPodTemplateOptions {
   readonly extraInitContainers?: k8s.Container[];
   /** Volumes those init containers need. */
   readonly extraVolumes?: k8s.Volume[];
+  /** A template of the same workload whose ConfigMaps this one mounts instead of creating its own (a release track). */
+  readonly shareConfigMapsOf?: GoPodTemplate;
+  /** `metadata.name` of the workload, for the `k8s.<kind>.name` resource attribute; the service name by default. */
+  readonly workloadName?: string;
 }
 
 /**
@@ -75,14 +79,18 @@ export class GoPodTemplate {
     const s = settings;
     const spec = `${options.templatePath}/spec`;
 
-    if (Object.keys(s.config).length > 0) {
+    const shared = options.shareConfigMapsOf;
+    if (shared) {
+      this.configMap = shared.configMap;
+      this.filesConfigMap = shared.filesConfigMap;
+    } else if (Object.keys(s.config).length > 0) {
       this.configMap = new kplus.ConfigMap(scope, 'Config', {
         metadata: options.metadata(`${s.name}-config-${contentHash(s.config)}`),
         data: s.config,
         immutable: true,
       });
     }
-    if (pod.configFiles !== undefined) {
+    if (pod.configFiles !== undefined && !shared) {
       this.filesConfigMap = new kplus.ConfigMap(scope, 'ConfigFiles', {
         metadata: options.metadata(`${s.name}-files-${contentHash(pod.configFiles.files)}`),
         data: pod.configFiles.files,
@@ -266,7 +274,7 @@ export class GoPodTemplate {
         ['k8s.pod.name', '$(POD_NAME)'],
         ['k8s.namespace.name', '$(POD_NAMESPACE)'],
         ['k8s.node.name', '$(NODE_NAME)'],
-        [`k8s.${options.workloadKind}.name`, s.name],
+        [`k8s.${options.workloadKind}.name`, options.workloadName ?? s.name],
         ['k8s.container.name', s.name],
       );
       if (s.version !== undefined) {
