@@ -1,4 +1,5 @@
 import { Chart, JsonPatch } from 'cdk8s';
+import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
 import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import {
@@ -76,6 +77,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly configMap?: kplus.ConfigMap;
   /** The ConfigMap of configuration files, when `configFiles` is set. */
   public readonly configFilesMap?: kplus.ConfigMap;
+  /** The External Secrets Operator ExternalSecret behind the external sources of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** KEDA settings, when `keda` is set. */
@@ -169,6 +172,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.template = template;
     this.configMap = template.configMap;
     this.configFilesMap = template.filesConfigMap;
+    this.externalSecret = template.externalSecret;
     this.container = this.deployment.containers[0];
     // The wait container's token volume reads the CA every namespace gets.
     const external = [...template.secretNames.map((n) => `Secret/${n}`), ...(wait ? ['ConfigMap/kube-root-ca.crt'] : [])];
@@ -336,6 +340,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       imagePullSecrets: props.imagePullSecrets,
       configFiles: props.configFiles,
       secretFiles: props.secretFiles,
+      externalSecrets: props.externalSecrets,
       volumes: props.volumes,
       downwardApiEnv: props.downwardApiEnv,
       ordering: m.ordering ?? MigrationOrdering.WAIT_FOR_JOB,

@@ -10,3 +10,4 @@ export * from './go-job';
 export * from './go-cron-job';
 export * from './go-migration-job';
 export * from './keda';
+export * from './external-secret';

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  ExternalSecretSource,
   GoMicroservice,
   GoMicroserviceProps,
   KubernetesVersion,
@@ -8,6 +9,7 @@ import {
   PodVolume,
   PreStop,
   Probe,
+  SecretStoreKind,
   setKubernetesVersion,
   TaintEffect,
   TrafficDistribution,
@@ -430,8 +432,9 @@ describe('GoMicroservice options', () => {
       probes: { readiness: Probe.http('/ready'), liveness: Probe.http('/live'), startup: Probe.http('/start') },
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } },
       config: { LOG_LEVEL: 'warn' },
-      secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' } },
+      secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' }, CACHE_PASSWORD: ExternalSecretSource.vaultKv({ store: { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' }, path: 'shop/test/cache', property: 'password' }) },
       secretEnvFrom: ['extra'],
+      externalSecrets: { refreshInterval: Duration.minutes(15) },
       goRuntime: { setMemoryLimit: true, memoryLimitRatio: 0.75, setMaxProcs: true },
       shutdown: { preStop: PreStop.app(), delay: Duration.seconds(3), drainTimeout: Duration.seconds(10), terminationGracePeriod: Duration.seconds(20) },
       autoscaling: { minReplicas: 4, maxReplicas: 8, targetCpuUtilizationPercent: 60, targetMemoryUtilizationPercent: 75, scaleDownStabilization: Duration.minutes(2) },
