@@ -154,6 +154,7 @@ test('GoCronJob: every prop at once', () => {
   expect(pod.initContainers.map((c: Manifest) => c.name)).toEqual(['fetch']);
   expect(pod.containers[0].env.map((e: Manifest) => e.name)).not.toContain('GOMAXPROCS');
   expect(cron.metadata.annotations['policy.cdk8s-go-platform.io/external']).toBe('Secret/bucket-key Secret/orders-db Secret/report-extra');
+  expect(find(out, 'ExternalSecret').spec).toMatchObject({ refreshInterval: '30m', data: [{ secretKey: 'key.pem', remoteRef: { key: 'shop/test/report', property: 'signing-key' } }] });
   expect(out).toMatchSnapshot();
 });
 

@@ -490,6 +490,9 @@ describe('GoMicroservice options', () => {
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
     expect(d.spec.template.spec.serviceAccountName).toBe('orders-identity');
+    expect(findAll(manifests, 'ExternalSecret').map((e) => [e.metadata.name.replace(/-[0-9a-f]{10}$/, ''), e.spec.refreshInterval])).toEqual([
+      ['orders-api-external', '15m'], ['orders-api-migrate-external', '15m'],
+    ]);
     expect(manifests).toMatchSnapshot();
   });
 

@@ -167,6 +167,7 @@ test('GoWorker: every prop at once', () => {
   expect(d.spec.template.spec.serviceAccountName).toBe('events-identity');
   expect(c.env.map((e: Manifest) => e.name)).not.toContain('POD_NAME');
   expect(find(out, 'HorizontalPodAutoscaler', 'events').spec.metrics).toHaveLength(2);
+  expect(find(out, 'ExternalSecret').spec).toMatchObject({ refreshInterval: '30m', data: [{ secretKey: 'KAFKA_PASSWORD', remoteRef: { key: 'shop/test/kafka', property: 'password' } }] });
   expect(out).toMatchSnapshot();
 });
 
