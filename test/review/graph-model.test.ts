@@ -268,4 +268,19 @@ describe('graph of the example platform', () => {
     expect(traffic(g).filter((e) => e.includes('(wide)'))).toEqual([]);
     expect(g.nodes.filter((n) => n.missing)).toEqual([]);
   });
+
+  test('the Secrets read from Vault show their ExternalSecret and its store', () => {
+    const g = buildGraph(readManifestDir(path.join(ROOT, 'dist', 'production')));
+    const hash = (e: string) => e.replace(/-[0-9a-f]{10}\b/g, '-<hash>');
+    expect(edgesOf(g, 'source').filter((e) => e.includes('ExternalSecret')).map(hash)).toEqual([
+      'source:shop/ExternalSecret/orders-external-<hash> -> secret:shop/orders-external-<hash>',
+      'source:shop/ExternalSecret/orders-migrate-external-<hash> -> secret:shop/orders-migrate-external-<hash>',
+    ]);
+    const sources = g.nodes.filter((n) => n.kind === 'secret-source' && n.label.startsWith('ExternalSecret'));
+    expect(sources.map((n) => n.details)).toEqual([['store ClusterSecretStore/vault'], ['store ClusterSecretStore/vault']]);
+    expect(edgesOf(g, 'secret').filter((e) => e.includes('-external-')).map(hash)).toEqual([
+      `secret:shop/orders-external-<hash> -> ${W('shop', 'orders')} : env DATABASE_URL`,
+      'secret:shop/orders-migrate-external-<hash> -> workload:shop/Job/orders-migrate-<hash> : env DATABASE_URL',
+    ]);
+  });
 });
