@@ -29,9 +29,31 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('example platform: %s', (name) =>
     const external = (name: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === name)!
       .metadata.annotations['policy.cdk8s-go-platform.io/external'];
     expect(external('users')).toBe('Secret/users-session');
-    expect(external('orders')).toBe('Secret/orders-db ConfigMap/kube-root-ca.crt');
+    // orders reads its database URL from Vault: that Secret comes from an ExternalSecret in the set.
+    expect(external('orders')).toBe('ConfigMap/kube-root-ca.crt');
     expect(external('order-events')).toBe('Secret/order-events-kafka Secret/orders-db');
     expect(external('payments')).toBe('Secret/payments-provider');
+  });
+
+  test('orders and its migration Job read DATABASE_URL from Vault KV v2 through the vault ClusterSecretStore', () => {
+    const externalSecrets = manifests.filter((m) => m.kind === 'ExternalSecret');
+    expect(externalSecrets.map((m) => m.metadata.name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['orders-external', 'orders-migrate-external']);
+    for (const es of externalSecrets) {
+      expect(es.apiVersion).toBe('external-secrets.io/v1');
+      expect(es.metadata.namespace).toBe('shop');
+      expect(es.spec).toEqual({
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        target: { name: es.metadata.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: 'DATABASE_URL', remoteRef: { key: `shop/${name}/orders/database`, property: 'url' } }],
+      });
+    }
+    const env = (kind: string, prefix: string) => manifests.find((m) => m.kind === kind && m.metadata.name.startsWith(prefix))!
+      .spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'DATABASE_URL');
+    expect(env('Deployment', 'orders').valueFrom.secretKeyRef).toEqual({ name: externalSecrets[0].metadata.name, key: 'DATABASE_URL', optional: false });
+    expect(env('Job', 'orders-migrate').valueFrom.secretKeyRef).toEqual({ name: externalSecrets[1].metadata.name, key: 'DATABASE_URL', optional: false });
+    // strict references: every Secret the shop reads is either declared external or created in the set
+    expect(checkManifests(manifests, { kubernetesVersion, strictReferences: true }).findings.filter((f) => f.ruleId === 'GP-SECRET-MISSING')).toEqual([]);
   });
 
   test('the shop services run the documented release and differ by environment', () => {
