@@ -71,6 +71,13 @@ describe('secretEnv from an external store', () => {
     expect(withoutSource.findings.map((f) => f.ruleId)).toContain('GP-SECRET-MISSING');
   });
 
+  test('the gate checks the emitted ExternalSecret against the external-secrets.io/v1 schema', () => {
+    const es = find(orders({ secretEnv: { DATABASE_URL: DB_URL } }), 'ExternalSecret');
+    expect(checkManifests([es]).findings).toEqual([]);
+    const broken = { ...es, spec: { ...es.spec, target: { ...es.spec.target, creationPolicy: 'Sometimes' }, refreshEvery: '1h' } };
+    expect(checkManifests([broken]).findings.map((f) => f.ruleId).sort()).toEqual(['GP-SCHEMA-INVALID', 'GP-SCHEMA-UNKNOWN-FIELD']);
+  });
+
   test('AWS Secrets Manager and Google Secret Manager through their own stores', () => {
     const out = orders({
       secretEnv: {
