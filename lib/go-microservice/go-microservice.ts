@@ -34,7 +34,9 @@ import { GoPodTemplate } from './pod-template';
  * token, content-hashed ConfigMaps for plain settings and config files, a
  * HorizontalPodAutoscaler when autoscaling (or a KEDA ScaledObject), a
  * PodDisruptionBudget when two or more pods run, a NetworkPolicy that admits
- * only what `allowFrom` allows, and a migration Job when `migrations` is set.
+ * only what `allowFrom` allows, a migration Job when `migrations` is set, and
+ * an External Secrets Operator `ExternalSecret` when `secretEnv` or
+ * `secretFiles` read values from an external store (`ExternalSecretSource`).
  *
  * @example
  * const users = new GoMicroservice(chart, 'users', { image: 'registry.example.com/users:2.0.1' });

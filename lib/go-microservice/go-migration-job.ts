@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct, IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
@@ -171,7 +171,7 @@ export class GoMigrationJob extends Construct {
       }
       for (const o of [...hooks, this.configMap, this.configFilesMap, this.externalSecret]) {
         if (o !== undefined) {
-          const api = apiObjectOf(o);
+          const api = o instanceof ApiObject ? o : apiObjectOf(o);
           api.metadata.addAnnotation(ARGO_HOOK, 'PreSync');
           api.metadata.addAnnotation(ARGO_HOOK_DELETE_POLICY, 'BeforeHookCreation');
         }

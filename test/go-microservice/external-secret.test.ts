@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  checkManifests, ExternalSecretProvider, ExternalSecretSource, GoCronJob, GoMicroservice, GoMicroserviceProps, GoWorker, SecretStoreKind,
+  checkManifests, ExternalSecretProvider, ExternalSecretSource, GoCronJob, GoMicroservice, GoMicroserviceProps, GoWorker, MigrationOrdering, SecretStoreKind,
   SecretStoreReference,
 } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
@@ -170,6 +170,17 @@ describe('every Go workload shape emits its own ExternalSecret', () => {
     const job = find(out, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0];
     expect(job.env.find((e: Manifest) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name).toMatch(/^orders-report-external-/);
     expect(out).toPassPolicies();
+  });
+});
+
+describe('migrations', () => {
+  test('an Argo CD PreSync migration gets its ExternalSecret in the PreSync phase too', () => {
+    const out = orders({ secretEnv: { DATABASE_URL: DB_URL }, migrations: { command: ['/orders', 'migrate'], ordering: MigrationOrdering.ARGO_CD_PRE_SYNC } });
+    const [service, job] = ['orders-external-', 'orders-migrate-external-'].map((p) => findAll(out, 'ExternalSecret').find((e) => e.metadata.name.startsWith(p))!);
+    expect(job.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(service.metadata.annotations).toBeUndefined();
+    const jobEnv = find(out, 'Job').spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'DATABASE_URL');
+    expect(jobEnv.valueFrom.secretKeyRef.name).toBe(job.metadata.name);
   });
 });
 
