@@ -24,8 +24,6 @@ export interface InitRepoBench {
   readonly lines: Array<[string, string]>;
 }
 
-const RUNS = 5;
-
 function run(command: string, cwd: string, env: NodeJS.ProcessEnv = process.env): number {
   const t0 = process.hrtime.bigint();
   const r = spawnSync('sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
@@ -56,7 +54,7 @@ function setUp(root: string, work: string): string {
 }
 
 /** Measures the init repo's synth against its compiled JavaScript. */
-export function runInitRepoBench(root: string, work: string): InitRepoBench {
+export function runInitRepoBench(root: string, work: string, runs: number): InitRepoBench {
   const repo = setUp(root, work);
   const ways: Record<string, string> = {
     'compiled JavaScript (node build/main.js)': 'node build/main.js',
@@ -66,7 +64,7 @@ export function runInitRepoBench(root: string, work: string): InitRepoBench {
   const names = Object.keys(ways);
   const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const ratios: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let round = 0; round < RUNS; round++) {
+  for (let round = 0; round < runs; round++) {
     const inRound: Record<string, number> = {};
     // Rotate the order so a trend in the machine's load hits every way alike.
     for (let i = 0; i < names.length; i++) {
@@ -91,5 +89,5 @@ export function runInitRepoBench(root: string, work: string): InitRepoBench {
     `init repo: ${n}`,
     `${medianMs[n].toFixed(0)} ms${n === names[0] ? '' : ` (${medianRatios[n].toFixed(2)}× the compiled JavaScript)`}`,
   ]);
-  return { runs: RUNS, medianMs, ratios: medianRatios, lines };
+  return { runs, medianMs, ratios: medianRatios, lines };
 }

@@ -101,8 +101,6 @@ function service(scope: Construct, s: FleetService): kplus.NetworkPolicy {
   const metadata = (name: string) => ({ name, labels });
 
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', { metadata: metadata(s.name), automountToken: false });
-  const configHash = createHash('sha256').update(JSON.stringify(s.config, Object.keys(s.config).sort())).digest('hex').slice(0, 10);
-  const configMap = new kplus.ConfigMap(scope, 'Config', { metadata: metadata(`${s.name}-config-${configHash}`), data: s.config, immutable: true });
   const pods = kplus.Pods.select(scope, 'Pods', { labels: selector(s.name) });
 
   const deployment = new kplus.Deployment(scope, 'Deployment', {
@@ -123,6 +121,9 @@ function service(scope: Construct, s: FleetService): kplus.NetworkPolicy {
     terminationGracePeriod: Duration.seconds(30),
   });
   deployment.select(kplus.LabelSelector.of({ labels: selector(s.name) }));
+  // After the Deployment, as GoMicroservice's pod template creates it: the objects come out in this order.
+  const configHash = createHash('sha256').update(JSON.stringify(s.config, Object.keys(s.config).sort())).digest('hex').slice(0, 10);
+  const configMap = new kplus.ConfigMap(scope, 'Config', { metadata: metadata(`${s.name}-config-${configHash}`), data: s.config, immutable: true });
   // The policy gate's marker for Secrets that are referenced but created elsewhere.
   deployment.metadata.addAnnotation('policy.cdk8s-go-platform.io/external', `Secret/${s.databaseSecret}`);
   const tmp = kplus.Volume.fromEmptyDir(scope, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(64) });

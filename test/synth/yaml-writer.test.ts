@@ -71,16 +71,36 @@ const EDGE_STRINGS: string[] = [
   // everyday values that must stay fast and plain
   'http://x.y:8080/a?b=c#d', 'registry.example.com/fleet/svc-0001:1.1.1', 'sha256:abc', 'app.kubernetes.io/name', 'svc-0001',
   'RuntimeDefault', 'kubernetes.io/h2c', 'Secret/db', 'c8f00dba6e3bbc5c6f1d4a0b1e2f3a4b5c6d7e8f90', '/readyz', 'IfNotPresent',
+  // key=value lists and $(VAR) references (OTEL_RESOURCE_ATTRIBUTES), and their near misses
+  'k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE),service.version=1.2.3', 'a=b', 'a=$(B)', 'a,b,c', 'a(b)', 'a$b',
+  'a=', 'a,', 'a(', 'a$', 'a=,', 'a:=b', 'a:,b', 'a,:b', 'a=:', 'a=-', 'y=1', 'n,', 'e=1', 'e1=2', 'a,#b', 'a, b', 'a=[b]', 'a={b}',
+  '$(A)', '(a)', '=a', ',a', ')a', 'a=\'b\'', 'a="b"', 'a=b c', 'a=b\nc=d',
 ];
 
 /** Characters the random strings are drawn from: indicators, digits, letters that start YAML keywords, breaks, spaces. */
 const ALPHABET = [
-  ' ', ' ', ':', '#', '-', '?', '\t', '\n', '"', "'", '.', '_', '+', '~', '<', '=', ',', '[', '{', '!', '&', '*', '|', '>', '%', '@', '`', '\\',
+  ' ', ' ', ':', '#', '-', '?', '\t', '\n', '"', "'", '.', '_', '+', '~', '<', '=', ',', '[', '{', '!', '&', '*', '|', '>', '%', '@', '`', '\\', '$', '(', ')',
   '0', '1', '2', '9', 'a', 'b', 'e', 'E', 'x', 'o', 'y', 'n', 'N', 'Y', 't', 'T', 'z', 'Z', 'f', 'l', 'u', 's',
   '\u0085', '\u2028', '\ufeff', '\u00a0', '\r', 'é', '😀',
 ];
 
+/** Characters of letter-first key=value lists, with the indicators that could break them. */
+const ASSIGNMENT_ALPHABET = ['a', 'b', 'y', 'n', 'e', 'E', '0', '1', '.', '_', '/', '-', ':', '=', '$', '(', ')', ',', ' ', '#', '[', '{', "'", '"'];
+
+/** A string starting with a letter, mostly of key=value characters. */
+function randomAssignment(next: () => number): string {
+  let s = 'aknyeE'[Math.floor(next() * 6)];
+  const length = Math.floor(next() * 10);
+  for (let i = 0; i < length; i++) {
+    s += ASSIGNMENT_ALPHABET[Math.floor(next() * ASSIGNMENT_ALPHABET.length)];
+  }
+  return s;
+}
+
 function randomString(next: () => number): string {
+  if (next() < 0.25) {
+    return randomAssignment(next);
+  }
   const length = Math.floor(next() * 12);
   let s = '';
   for (let i = 0; i < length; i++) {
@@ -170,6 +190,7 @@ describe('manifestsToYaml', () => {
     });
     // The documents of plain everyday strings take the fast path.
     expect(fastPathSafe({ value: 'registry.example.com/fleet/svc-0001:1.1.1', [`app.kubernetes.io/name`]: 'svc-0001', port: '8080' })).toBe(true);
+    expect(fastPathSafe({ value: 'k8s.pod.name=$(POD_NAME),k8s.deployment.name=svc-0001,service.version=1.1.1' })).toBe(true);
   });
 
   test('writes documents of other shapes as cdk8s does', () => {
