@@ -1,4 +1,4 @@
-import { IngressMode, KubernetesVersion, ResourceOptions } from '../lib';
+import { BlueGreenColor, IngressMode, KubernetesVersion, ResourceOptions } from '../lib';
 
 /** What differs between the environments of the example platform. */
 export interface Environment {
@@ -15,6 +15,16 @@ export interface Environment {
   readonly domain: string;
   /** Release of every shop service image. */
   readonly release: { readonly users: string; readonly orders: string; readonly payments: string };
+  /**
+   * Releases on a second track (see docs/releases.md): an orders canary that
+   * receives `weight` percent of the storefront's requests (and every request
+   * with `x-canary: always`), and payments as two colors of which `active`
+   * serves traffic (`x-preview: always` reaches the other through routes).
+   */
+  readonly tracks: {
+    readonly ordersCanary?: { readonly release: string; readonly weight: number };
+    readonly paymentsBlueGreen?: { readonly green: string; readonly active: BlueGreenColor };
+  };
   /** Replicas of the services that do not autoscale. */
   readonly replicas: number;
   /** Autoscaling bounds of the orders service. */
@@ -61,6 +71,7 @@ export const STAGING: Environment = {
   namespace: 'shop',
   domain: 'staging.shop.example.com',
   release: { users: '2.1.0-rc.1', orders: '1.5.0-rc.2', payments: '3.0.0-rc.1' },
+  tracks: { ordersCanary: { release: '1.5.0-rc.3', weight: 10 } },
   replicas: 2,
   ordersScaling: { minReplicas: 2, maxReplicas: 4 },
   orderEvents: { bootstrapServers: ['kafka-0.kafka.streaming.svc:9092'], maxReplicas: 3 },
@@ -77,6 +88,7 @@ export const PRODUCTION: Environment = {
   namespace: 'shop',
   domain: 'shop.example.com',
   release: { users: '2.0.3', orders: '1.4.2', payments: '2.9.7' },
+  tracks: { paymentsBlueGreen: { green: '3.0.0', active: BlueGreenColor.BLUE } },
   replicas: 3,
   ordersScaling: { minReplicas: 3, maxReplicas: 20 },
   orderEvents: { bootstrapServers: ['kafka-0.kafka.streaming.svc:9092', 'kafka-1.kafka.streaming.svc:9092', 'kafka-2.kafka.streaming.svc:9092'], maxReplicas: 12 },

@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  ExternalSecretSource, GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, SecretStoreKind, supportsKubernetesFeature,
-  TrafficDistribution,
+  ExternalSecretSource, GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, Release, SecretStoreKind,
+  supportsKubernetesFeature, TrafficDistribution,
 } from '../lib';
 import { Environment } from './environments';
 
@@ -51,6 +51,14 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
       ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),
     // Schema migrations run as a Job before each rollout; new pods wait for it.
     migrations: { command: ['/orders', 'migrate', 'up'] },
+    // The next release takes a share of the traffic before it is promoted.
+    ...(env.tracks.ordersCanary ? {
+      release: Release.canary({
+        image: `registry.example.com/shop/orders:${env.tracks.ordersCanary.release}`,
+        weight: env.tracks.ordersCanary.weight,
+        header: { name: 'x-canary' },
+      }),
+    } : {}),
   });
 
   const payments = new GoMicroservice(chart, 'payments', {
@@ -62,6 +70,14 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     config: { LOG_LEVEL: env.logLevel },
     secretEnvFrom: ['payments-provider'],
     shutdown: { delay: Duration.seconds(10), drainTimeout: Duration.seconds(30), terminationGracePeriod: Duration.seconds(45) },
+    // Blue runs `image`, green the next release; switching is the one `active` prop.
+    ...(env.tracks.paymentsBlueGreen ? {
+      release: Release.blueGreen({
+        green: { image: `registry.example.com/shop/payments:${env.tracks.paymentsBlueGreen.green}` },
+        active: env.tracks.paymentsBlueGreen.active,
+        preview: { header: { name: 'x-preview' } },
+      }),
+    } : {}),
   });
 
   const orderEvents = new GoWorker(chart, 'order-events', {

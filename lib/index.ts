@@ -4,11 +4,11 @@
 // (etc/cdk8s-go-platform.api.md, `npm run api`) shows every change for review.
 
 // Contracts between constructs, and plain cdk8s-plus workloads that fulfil them.
-export { MANAGED_BY } from './common/labels';
+export { MANAGED_BY, PROMETHEUS_TRACK_LABEL, TRACK_LABEL } from './common/labels';
 export { NetworkPeer } from './common/contracts';
 export type {
-  AdmitOptions, BackendPort, EnvValueLike, IAdmitsTraffic, IMonitorableWorkload, INetworkPeer, IpBlockPeerConfig, IPlusWorkload,
-  IRoutableBackend, LabelRequirement, MetricsEndpoint, NetworkPeerConfig, NetworkPeerSource, PodPeerConfig,
+  AdmitOptions, BackendPort, BackendTrack, EnvValueLike, IAdmitsTraffic, IMonitorableWorkload, INetworkPeer, IpBlockPeerConfig,
+  IPlusWorkload, IRoutableBackend, LabelRequirement, MetricsEndpoint, NetworkPeerConfig, NetworkPeerSource, PodPeerConfig, TrackHeaderMatch,
 } from './common/contracts';
 export { PlainWorkload } from './common/plain-workload';
 export type { IPlainService, IPlainWorkloadTarget, PlainWorkloadProps } from './common/plain-workload';
@@ -31,13 +31,18 @@ export type { FluxDeploymentProps, FluxStage } from './gitops';
 
 // GoMicroservice
 export {
-  GoMicroservice, Probe, ProbeKind, PreStop, PreStopKind, SHUTDOWN_DELAY_ENV, SHUTDOWN_DRAIN_TIMEOUT_ENV, TrafficDistribution,
+  BlueGreenColor, GoMicroservice, Probe, ProbeKind, PreStop, PreStopKind, Release, ReleaseKind, SHUTDOWN_DELAY_ENV,
+  SHUTDOWN_DRAIN_TIMEOUT_ENV, TrafficDistribution,
 } from './go-microservice';
 export type {
   AllowFromOptions, AutoscalingOptions, DisruptionBudgetOptions, GoMicroserviceProps, GoRuntimeOptions, GoServicePort,
   GoServicePortName, GoServiceProps, GoServiceSettings, GracefulShutdownOptions, GrpcProbeOptions, HttpProbeOptions,
   ProbeOptions, ProbeTimings, ResolvedAutoscaling, ResolvedProbe, ResolvedShutdown, ResourceOptions, ResourceQuantities,
   SecretKeyReference,
+} from './go-microservice';
+export type {
+  BlueGreenOptions, CanaryOptions, ColorOptions, HeaderMatchOptions, PreviewOptions, ReleaseTrackResources, ResolvedRelease,
+  ResolvedTrack,
 } from './go-microservice';
 
 // Secrets from external stores (External Secrets Operator), in secretEnv and secretFiles
@@ -88,7 +93,7 @@ export {
   SecureIngress, SecurityHeaders,
 } from './secure-ingress';
 export type {
-  CorsOptions, ExistingGatewayOptions, IIngressControllerProfile, IngressControllerAnnotations, IngressControllerPath,
+  CorsOptions, ExistingGatewayOptions, IIngressControllerProfile, IngressCanaryRequest, IngressControllerAnnotations, IngressControllerPath,
   IngressControllerRequest, IngressOptions, NewGatewayOptions, RateLimitOptions, ResolvedCors, ResolvedRateLimit,
   ResolvedTimeouts, RouteOptions, SecureIngressProps, SecurityHeadersOptions, ServiceReference, TimeoutOptions,
 } from './secure-ingress';

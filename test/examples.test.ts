@@ -77,8 +77,12 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('example platform workloads: %s',
   test('orders migrates with a Job before its pods start', () => {
     const job = one('Job', 'orders-migrate-');
     expect(job.spec.template.spec.containers[0].command).toEqual(['/orders', 'migrate', 'up']);
-    const orders = one('Deployment', 'orders');
-    expect(orders.spec.template.spec.initContainers[0].args[2]).toBe(`job/${job.metadata.name}`);
+    // The stable pods, and a canary's where the environment runs one, wait for the migration.
+    const deployments = manifests.filter((m) => m.kind === 'Deployment' && ['orders', 'orders-canary'].includes(m.metadata.name));
+    expect(deployments.map((d) => d.metadata.name)).toEqual(env.tracks.ordersCanary ? ['orders', 'orders-canary'] : ['orders']);
+    for (const orders of deployments) {
+      expect(orders.spec.template.spec.initContainers[0].args[2]).toBe(`job/${job.metadata.name}`);
+    }
   });
 
   test('the order-events worker has no Service and scales on Kafka lag with KEDA', () => {

@@ -33,6 +33,9 @@ const INTERNAL: Record<string, string> = {
   unmarkedFilesMessage: 'the Dockerfile overwrite error, shared by GoDockerfile and LocalDockerStack',
   // Workload shapes: defaults tables, resolved internals, shared builders and validators.
   JOB_DEFAULTS: 'defaults table',
+  RELEASE_DEFAULTS: 'defaults table',
+  ReleaseTrack: 'the second track of a GoMicroservice release, created by it (public view: ReleaseTrackResources)',
+  ReleaseTrackProps: 'resolved inputs of ReleaseTrack',
   KEDA_DEFAULTS: 'defaults table',
   MIGRATION_DEFAULTS: 'defaults table',
   POD_DEFAULTS: 'defaults table',

@@ -132,6 +132,36 @@ export interface BackendPort {
   readonly appProtocol?: string;
 }
 
+/** A request header whose value sends a request to one release track. */
+export interface TrackHeaderMatch {
+  /** Header name, as HTTP writes it (`x-canary`); matched case-insensitively. */
+  readonly name: string;
+  /** Exact header value. */
+  readonly value: string;
+}
+
+/**
+ * A release track of a routable backend other than the one its own Service
+ * (`name`) serves: a canary, or the preview color of a blue-green release.
+ * Its Service has the same named ports as the backend's.
+ */
+export interface BackendTrack {
+  /** Track name (`canary`, `blue`, `green`), for object names and messages. */
+  readonly track: string;
+  /** `metadata.name` of the track's Service. */
+  readonly serviceName: string;
+  /**
+   * Percent (0 to 100) of the requests without the header that routes send
+   * to this track; the backend's own Service receives the rest.
+   */
+  readonly weight: number;
+  /**
+   * Requests carrying this header always go to this track.
+   * @default - only `weight` decides
+   */
+  readonly header?: TrackHeaderMatch;
+}
+
 /**
  * A routable backend: a Service that SecureIngress routes may send traffic to,
  * and whose pods admit the gateway's or controller's namespace on the routed
@@ -149,6 +179,13 @@ export interface IRoutableBackend extends IConstruct, IAdmitsTraffic {
   readonly servicePorts: BackendPort[];
   /** Container port number of a named port; throws when there is none. */
   portNumber(name: string): number;
+  /**
+   * Release tracks beside the backend's own Service that routes split
+   * traffic to (by weight, and by header). Routes that cannot express them
+   * fail at synth time rather than ignore them.
+   * @default - none: every request goes to `name`
+   */
+  readonly releaseTracks?: BackendTrack[];
 }
 
 /** The HTTP endpoint Prometheus scrapes. */

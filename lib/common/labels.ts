@@ -53,3 +53,16 @@ export function recommendedLabels(input: RecommendedLabelsInput): Record<string,
   labels[LABEL_MANAGED_BY] = MANAGED_BY;
   return labels;
 }
+
+/**
+ * Label of the pods (and objects) of a release track: `stable` and `canary`,
+ * or `blue` and `green`. Only set on services that have a release; selectors
+ * never use it (they tell tracks apart by `app.kubernetes.io/instance`).
+ */
+export const TRACK_LABEL = 'release.cdk8s-go-platform.io/track';
+
+/** The Prometheus label the track label becomes through scrape relabeling. */
+export const PROMETHEUS_TRACK_LABEL = 'track';
+
+/** `__meta_kubernetes_pod_label_*` name of `TRACK_LABEL` in Prometheus discovery. @internal */
+export const TRACK_LABEL_META = `__meta_kubernetes_pod_label_${TRACK_LABEL.replace(/[^A-Za-z0-9_]/g, '_')}`;

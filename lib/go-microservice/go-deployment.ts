@@ -39,6 +39,12 @@ export interface GoDeploymentOptions {
   readonly extraInitContainers?: k8s.Container[];
   /** Volumes those init containers need. */
   readonly extraVolumes?: k8s.Volume[];
+  /** `metadata.name` of the Deployment; the service name by default (a release track's differs). */
+  readonly deploymentName?: string;
+  /** Labels of the pods; `labels` by default (a release track adds its track label). */
+  readonly podLabels?: Record<string, string>;
+  /** The template whose ConfigMaps a release track's pods mount. */
+  readonly shareConfigMapsOf?: GoPodTemplate;
 }
 
 /**
@@ -55,7 +61,7 @@ export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: 
   }
 
   const deployment = new kplus.Deployment(scope, 'Deployment', {
-    metadata: o.metadata(s.name),
+    metadata: o.metadata(o.deploymentName ?? s.name),
     replicas: o.replicas,
     strategy: kplus.DeploymentStrategy.rollingUpdate({
       maxSurge: kplus.PercentOrAbsolute.absolute(1),
@@ -66,7 +72,7 @@ export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: 
     select: false,
     spread: false,
     isolate: false,
-    podMetadata: { labels: o.labels, annotations },
+    podMetadata: { labels: o.podLabels ?? o.labels, annotations },
     serviceAccount: o.serviceAccount,
     automountServiceAccountToken: false,
     securityContext: GO_POD_SECURITY_CONTEXT,
@@ -82,6 +88,8 @@ export function createGoDeployment(scope: Construct, s: GoServiceSettings, pod: 
     args: o.args,
     extraInitContainers: o.extraInitContainers,
     extraVolumes: o.extraVolumes,
+    shareConfigMapsOf: o.shareConfigMapsOf,
+    workloadName: o.deploymentName,
   });
 
   const api = apiObjectOf(deployment);

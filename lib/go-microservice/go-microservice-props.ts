@@ -3,6 +3,7 @@ import { kplus } from '../common/plus';
 import { GoServicePortName, GoServiceProps } from './go-service';
 import { MigrationOptions } from './go-migration-job';
 import { KedaScalingOptions } from './keda';
+import { Release } from './release';
 import { GoPodProps } from './pod-props';
 import { ScalingMetric } from './scaling-metric';
 
@@ -174,6 +175,16 @@ export interface GoMicroserviceProps extends GoServiceProps, GoPodProps {
    * @see docs/workloads.md#migrations
    */
   readonly migrations?: MigrationOptions;
+
+  /**
+   * A release with two tracks: `Release.canary(...)` (a canary Deployment and
+   * Service beside the stable ones, receiving a share of the routed
+   * requests) or `Release.blueGreen(...)` (two full-size colors, one
+   * active). Routes of a `SecureIngress` split traffic accordingly.
+   * @default - one track: every pod runs `image`
+   * @see docs/releases.md
+   */
+  readonly release?: Release;
 }
 
 /** Resolved autoscaling settings. */

@@ -3,11 +3,11 @@ import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
 import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import {
-  BackendPort, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
+  BackendPort, BackendTrack, IMonitorableWorkload, INetworkPeer, IRoutableBackend, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource,
 } from '../common/contracts';
 import { fail, show } from '../common/errors';
 import { KubernetesFeature, requireKubernetesFeature } from '../common/kubernetes-version';
-import { recommendedLabels, selectorLabels } from '../common/labels';
+import { LABEL_INSTANCE, LABEL_NAME, LABEL_VERSION, recommendedLabels, selectorLabels, TRACK_LABEL } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
 import { resolveNetworkPeer, selectsSamePods } from '../common/network-peer';
 import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
@@ -16,6 +16,9 @@ import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
 import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
 import { GoServicePortName, GoServiceSettings, resolveGoService } from './go-service';
+import { versionFromImage } from '../common/images';
+import { BlueGreenColor, ReleaseKind, ResolvedRelease } from './release';
+import { ReleaseTrack, ReleaseTrackResources } from './release-track';
 // --- workloads: shared pod template, KEDA, migrations ---
 import { ScaledObject } from '../../imports/keda.sh';
 import { createGoDeployment } from './go-deployment';
@@ -93,9 +96,19 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly networkPolicy: kplus.NetworkPolicy;
   /** The migration Job, when `migrations` is set. */
   public readonly migrations?: GoMigrationJob;
+  /** The validated release, when `release` is set. */
+  public readonly release?: ResolvedRelease;
+  /** The second track's objects (the canary, or green), when `release` is set. */
+  public readonly releaseTrack?: ReleaseTrackResources;
+  /**
+   * The Service of the second track: `<name>-canary` (the canary's pods), or
+   * `<name>-preview` (the inactive color's pods), when `release` is set.
+   */
+  public readonly trackService?: kplus.Service;
 
   private readonly pods: kplus.Pods;
   private readonly template: GoPodTemplate;
+  private readonly track?: ReleaseTrack;
   /** Fewest pods that run: `autoscaling.minReplicas`, `keda.minReplicas`, or `replicas`. */
   private readonly replicaFloor: number;
 
@@ -128,6 +141,14 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       component: props.component ?? MICROSERVICE_DEFAULTS.component,
       partOf: props.partOf,
     });
+
+    if (props.release !== undefined) {
+      this.release = props.release._resolve(this, settings.image);
+      if (props.keda !== undefined) {
+        fail(this, `release (${this.release.kind}) cannot be combined with keda: KEDA scales one Deployment; use autoscaling or replicas`);
+      }
+    }
+    const ownPodLabels = this.release ? { ...this.labels, [TRACK_LABEL]: this.release.ownTrack } : this.labels;
 
     this.autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
     if (this.autoscaling && props.replicas !== undefined) {
@@ -163,6 +184,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       extraVolumes: wait ? [wait.volume] : undefined,
       metadata,
       labels: this.labels,
+      podLabels: ownPodLabels,
       selectorLabels: this.selectorLabels,
       replicas: this.replicas,
       floor: this.replicaFloor,
@@ -189,10 +211,25 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     this.node.defaultChild = apiObjectOf(this.deployment);
 
-    this.service = this.createService(metadata(settings.name));
+    if (this.release) {
+      this.track = this.createTrack(this.release, props, settings, pod, metadata, instance, external, wait, maxUnavailable);
+      this.releaseTrack = this.track;
+    }
+    // Blue-green: the service's Service selects the active color, `<name>-preview` the other.
+    const greenActive = this.release?.active === BlueGreenColor.GREEN;
+    this.service = this.createService('Service', metadata(settings.name), greenActive ? this.track!.pods : this.pods);
+    if (this.track) {
+      const preview = this.release!.kind === ReleaseKind.BLUE_GREEN;
+      this.trackService = this.createService('TrackService', {
+        ...metadata(preview ? `${settings.name}-preview` : this.track.name),
+        labels: { ...this.labels, [TRACK_LABEL]: preview ? 'preview' : this.track.track },
+      }, greenActive ? this.pods : this.track.pods);
+    }
     if (props.trafficDistribution !== undefined) {
       // cdk8s-plus-27 has no trafficDistribution (Kubernetes 1.31+).
-      addLateJsonPatch(this.service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+      for (const service of [this.service, ...(this.trackService ? [this.trackService] : [])]) {
+        addLateJsonPatch(service, JsonPatch.add('/spec/trafficDistribution', props.trafficDistribution));
+      }
     }
 
     if (this.autoscaling) {
@@ -236,7 +273,10 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     if (selectsSamePods(resolved.config, this.selectorLabels, this.namespace)) {
       itself();
     }
-    this.networkPolicy.addIngressRule(resolved.plus, [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n)));
+    const ports = [...new Set(numbers)].map((n) => kplus.NetworkPolicyPort.tcp(n));
+    this.networkPolicy.addIngressRule(resolved.plus, ports);
+    // Every track's pods admit the same peers.
+    this.track?.networkPolicy.addIngressRule(resolved.plus, ports);
   }
 
   /**
@@ -273,6 +313,25 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
    */
   public addEnvironment(name: string, value: kplus.EnvValue): void {
     this.template.addEnvironment(name, value);
+    this.track?.template.addEnvironment(name, value);
+  }
+
+  /**
+   * The second track as routes see it: the canary's Service with its weight
+   * and header, or the preview color's with its header (weight 0). Empty
+   * without a release.
+   */
+  public get releaseTracks(): BackendTrack[] {
+    if (!this.release || !this.trackService) {
+      return [];
+    }
+    const t = this.release.second;
+    return [{
+      track: this.release.kind === ReleaseKind.BLUE_GREEN ? 'preview' : t.track,
+      serviceName: this.trackService.name,
+      weight: t.weight,
+      header: t.header ? { ...t.header } : undefined,
+    }];
   }
 
   /** The Service's named ports: `http`, `grpc` when set, `metrics` when on a port of its own. */
@@ -301,14 +360,29 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
 
   /** @see INetworkPeer.toNetworkPeerConfig() */
   public toNetworkPeerConfig(): NetworkPeerConfig {
+    if (this.track) {
+      // Every track's pods: same name, the instance of one of the tracks.
+      const instances = [this.selectorLabels[LABEL_INSTANCE], this.track.selectorLabels[LABEL_INSTANCE]];
+      return {
+        pods: {
+          labels: { [LABEL_NAME]: this.selectorLabels[LABEL_NAME] },
+          expressions: [{ key: LABEL_INSTANCE, operator: 'In', values: instances }],
+          namespace: this.namespace,
+        },
+      };
+    }
     return { pods: { labels: { ...this.selectorLabels }, namespace: this.namespace } };
   }
 
   /** @see INetworkPolicyPeer.toNetworkPolicyPeerConfig() */
   public toNetworkPolicyPeerConfig(): kplus.NetworkPolicyPeerConfig {
+    const pods = this.toNetworkPeerConfig().pods!;
     return {
       podSelector: {
-        labelSelector: kplus.LabelSelector.of({ labels: this.selectorLabels }),
+        labelSelector: kplus.LabelSelector.of({
+          labels: pods.labels,
+          expressions: pods.expressions?.map((e) => kplus.LabelExpression.in(e.key, e.values!)),
+        }),
         namespaces: this.namespace !== undefined ? { names: [this.namespace] } : undefined,
       },
     };
@@ -364,12 +438,58 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     return this.settings.grpcPort !== undefined ? ['http', 'grpc'] : ['http'];
   }
 
-  private createService(metadata: { name: string; namespace?: string; labels: Record<string, string> }): kplus.Service {
+  private createTrack(
+    release: ResolvedRelease, props: GoMicroserviceProps, settings: GoServiceSettings, pod: ReturnType<typeof resolvePod>,
+    metadata: (name: string) => { name: string; namespace?: string; labels: Record<string, string> }, instance: string, external: string[],
+    wait: { container: k8s.Container; volume: k8s.Volume } | undefined, maxUnavailable: number,
+  ): ReleaseTrack {
+    const t = release.second;
+    const names = [`${settings.name}-${t.track}`, ...(release.kind === ReleaseKind.BLUE_GREEN ? [`${settings.name}-preview`] : [])];
+    for (const n of names) {
+      if (n.length > 63) {
+        fail(this, `release (${release.kind}) names objects ${show(n)}, longer than the 63 characters a Service name may have: shorten name`);
+      }
+    }
+    const trackInstance = `${instance}-${t.track}`;
+    validateDnsLabel(this, 'instance', trackInstance);
+    const trackSelector = selectorLabels({ name: settings.name, instance: trackInstance });
+    const version = versionFromImage(t.image);
+    const labels: Record<string, string> = { ...this.labels, [TRACK_LABEL]: t.track };
+    if (version !== undefined) {
+      labels[LABEL_VERSION] = version;
+    } else {
+      delete labels[LABEL_VERSION];
+    }
+    // A canary runs its share of the stable pods (at least one); a color runs full size.
+    const share = (n: number) => release.kind === ReleaseKind.CANARY ? Math.max(1, Math.ceil((n * t.weight) / 100)) : n;
+    const a = this.autoscaling;
+    return new ReleaseTrack(this, t.track === 'canary' ? 'Canary' : 'Green', {
+      track: t.track,
+      settings: { ...settings, image: t.image, version },
+      pod,
+      metadata,
+      labels,
+      podLabels: { ...labels, [LABEL_INSTANCE]: trackInstance },
+      selectorLabels: trackSelector,
+      replicas: this.replicas !== undefined ? share(this.replicas) : undefined,
+      autoscaling: a ? { ...a, minReplicas: share(a.minReplicas), maxReplicas: share(a.maxReplicas) } : undefined,
+      maxUnavailable,
+      serviceAccount: this.serviceAccount,
+      prometheusScrape: props.prometheusScrape ?? true,
+      topologySpread: props.topologySpread ?? true,
+      shareConfigMapsOf: this.template,
+      extraInitContainers: wait ? [wait.container] : undefined,
+      extraVolumes: wait ? [wait.volume] : undefined,
+      external,
+    });
+  }
+
+  private createService(id: string, metadata: { name: string; namespace?: string; labels: Record<string, string> }, pods: kplus.Pods): kplus.Service {
     const ports = this.servicePorts;
-    const service = new kplus.Service(this, 'Service', {
+    const service = new kplus.Service(this, id, {
       metadata,
       type: kplus.ServiceType.CLUSTER_IP,
-      selector: this.pods,
+      selector: pods,
       ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: kplus.Protocol.TCP })),
     });
     const api = apiObjectOf(service);

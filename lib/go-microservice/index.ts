@@ -11,3 +11,5 @@ export * from './go-cron-job';
 export * from './go-migration-job';
 export * from './keda';
 export * from './external-secret';
+export * from './release';
+export * from './release-track';

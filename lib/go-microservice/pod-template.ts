@@ -42,6 +42,10 @@ export interface GoPodTemplateOptions {
   readonly extraInitContainers?: k8s.Container[];
   /** Volumes those init containers need. */
   readonly extraVolumes?: k8s.Volume[];
+  /** A template of the same workload whose ConfigMaps and ExternalSecret this one uses instead of creating its own (a release track). */
+  readonly shareConfigMapsOf?: GoPodTemplate;
+  /** `metadata.name` of the workload, for the `k8s.<kind>.name` resource attribute; the service name by default. */
+  readonly workloadName?: string;
 }
 
 /**
@@ -81,14 +85,18 @@ export class GoPodTemplate {
     const s = settings;
     const spec = `${options.templatePath}/spec`;
 
-    if (Object.keys(s.config).length > 0) {
+    const shared = options.shareConfigMapsOf;
+    if (shared) {
+      this.configMap = shared.configMap;
+      this.filesConfigMap = shared.filesConfigMap;
+    } else if (Object.keys(s.config).length > 0) {
       this.configMap = new kplus.ConfigMap(scope, 'Config', {
         metadata: options.metadata(`${s.name}-config-${contentHash(s.config)}`),
         data: s.config,
         immutable: true,
       });
     }
-    if (pod.configFiles !== undefined) {
+    if (pod.configFiles !== undefined && !shared) {
       this.filesConfigMap = new kplus.ConfigMap(scope, 'ConfigFiles', {
         metadata: options.metadata(`${s.name}-files-${contentHash(pod.configFiles.files)}`),
         data: pod.configFiles.files,
@@ -97,7 +105,8 @@ export class GoPodTemplate {
     }
 
     const plainSecretEnv = Object.entries(s.secretEnv).filter((e): e is [string, SecretKeyReference] => !(e[1] instanceof ExternalSecretSource));
-    this.external = resolveExternalSecret(scope, s.name, {
+    // A release track reads the Secret of its service's ExternalSecret, like its ConfigMaps.
+    this.external = shared ? shared.external : resolveExternalSecret(scope, s.name, {
       env: Object.entries(s.secretEnv).filter((e): e is [string, ExternalSecretSource] => e[1] instanceof ExternalSecretSource),
       files: pod.secretFiles.map((f, index) => ({ index, files: Object.entries(f.external ?? {}) })).filter((f) => f.files.length > 0),
       referenced: [
@@ -110,8 +119,10 @@ export class GoPodTemplate {
       ],
       options: pod.externalSecrets,
     });
-    if (this.external !== undefined) {
-      this.externalSecret = createExternalSecret(scope, this.external, options.metadata(this.external.name));
+    this.externalSecret = shared
+      ? shared.externalSecret
+      : this.external && createExternalSecret(scope, this.external, options.metadata(this.external.name));
+    if (this.externalSecret !== undefined) {
       // Applied before the workload; its pods wait for the Secret the operator creates.
       workload.node.addDependency(this.externalSecret);
     }
@@ -301,7 +312,7 @@ export class GoPodTemplate {
         ['k8s.pod.name', '$(POD_NAME)'],
         ['k8s.namespace.name', '$(POD_NAMESPACE)'],
         ['k8s.node.name', '$(NODE_NAME)'],
-        [`k8s.${options.workloadKind}.name`, s.name],
+        [`k8s.${options.workloadKind}.name`, options.workloadName ?? s.name],
         ['k8s.container.name', s.name],
       );
       if (s.version !== undefined) {

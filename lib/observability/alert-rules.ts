@@ -177,7 +177,9 @@ export function resolveThresholds(scope: IConstruct, t: AlertThresholds = {}): R
  * The default alerting rules for Go services and their pods, from the
  * metric contract in `METRIC_CONTRACT`.
  *
- * Every HTTP rule groups by `namespace` and `service`: the self-contained
+ * Every HTTP rule groups by `namespace`, `service` and `track`, so the
+ * canary (or a blue-green color) of a service with a release fires on its
+ * own; `track` is absent for services without one. The self-contained
  * Prometheus sets `service` from `app.kubernetes.io/name`, and the Prometheus
  * Operator sets it from the Service a ServiceMonitor selected, which
  * GoMicroservice names the same.
@@ -195,17 +197,17 @@ export function defaultAlertRules(t: ResolvedThresholds = ALERT_THRESHOLD_DEFAUL
   return [
     rule(
       'GoServiceHighErrorRate',
-      `sum by (namespace, service) (rate(${m.requestDuration}_count{${m.statusCodeLabel}=~"5.."}[${w}]))\n`
-      + `  / sum by (namespace, service) (rate(${m.requestDuration}_count[${w}]))\n  > ${t.errorRatio}`,
+      `sum by (namespace, service, track) (rate(${m.requestDuration}_count{${m.statusCodeLabel}=~"5.."}[${w}]))\n`
+      + `  / sum by (namespace, service, track) (rate(${m.requestDuration}_count[${w}]))\n  > ${t.errorRatio}`,
       AlertSeverity.CRITICAL,
-      'More than {{ $value | humanizePercentage }} of requests to {{ $labels.namespace }}/{{ $labels.service }} fail with 5xx',
+      'More than {{ $value | humanizePercentage }} of requests to {{ $labels.namespace }}/{{ $labels.service }}{{ with $labels.track }} ({{ . }} track){{ end }} fail with 5xx',
       `The share of HTTP responses with a 5xx status has been above ${t.errorRatio * 100}% for ${t.for}. Metric: ${m.requestDuration} with ${m.statusCodeLabel}.`,
     ),
     rule(
       'GoServiceHighLatency',
-      `histogram_quantile(0.99, sum by (namespace, service, le) (rate(${m.requestDuration}_bucket[${w}])))\n  > ${t.latencyP99Seconds}`,
+      `histogram_quantile(0.99, sum by (namespace, service, track, le) (rate(${m.requestDuration}_bucket[${w}])))\n  > ${t.latencyP99Seconds}`,
       AlertSeverity.WARNING,
-      'p99 latency of {{ $labels.namespace }}/{{ $labels.service }} is {{ $value | humanizeDuration }}',
+      'p99 latency of {{ $labels.namespace }}/{{ $labels.service }}{{ with $labels.track }} ({{ . }} track){{ end }} is {{ $value | humanizeDuration }}',
       `The 99th percentile of HTTP request duration has been above ${t.latencyP99Seconds}s for ${t.for}. Metric: ${m.requestDuration}_bucket.`,
     ),
     rule(

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr, ServiceMonitor, ServiceMonitorSpecEndpointsRelabelingsAction } from '../../imports/monitoring.coreos.com';
+import { PROMETHEUS_TRACK_LABEL, TRACK_LABEL_META } from '../common/labels';
 import type { IMonitorableWorkload, MetricsEndpoint } from '../common/contracts';
 import { RenderedRuleGroup } from './alert-rules';
 
@@ -22,7 +23,24 @@ export function serviceMonitorFor(scope: Construct, id: string, service: IMonito
     spec: {
       selector: { matchLabels: service.serviceSelectorLabels },
       namespaceSelector: { matchNames: [options.namespace] },
-      endpoints: [{ port: endpoint.servicePortName, path: endpoint.path, interval: options.interval }],
+      endpoints: [{
+        port: endpoint.servicePortName,
+        path: endpoint.path,
+        interval: options.interval,
+        relabelings: [
+          // A release track's pods: the track as a label of its own, and the
+          // service label of the app rather than of the track's Service
+          // (`orders-canary`, `payments-preview`), so rules group tracks of one service.
+          { sourceLabels: [TRACK_LABEL_META], targetLabel: PROMETHEUS_TRACK_LABEL, action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE },
+          {
+            sourceLabels: [TRACK_LABEL_META, '__meta_kubernetes_service_label_app_kubernetes_io_name'],
+            regex: '.+;(.+)',
+            replacement: '$1',
+            targetLabel: 'service',
+            action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
+          },
+        ],
+      }],
     },
   });
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { PROMETHEUS_TRACK_LABEL, TRACK_LABEL_META } from '../common/labels';
 import { requireDurationString } from '../common/duration-strings';
 import { fail, show } from '../common/errors';
 import { validateConfigKey, validateDnsLabel, validateDnsSubdomain } from '../common/names';
@@ -416,6 +417,8 @@ function annotatedPodsJob(): Record<string, unknown> {
       { source_labels: ['__meta_kubernetes_pod_name'], action: 'replace', target_label: 'pod' },
       // The same label the Prometheus Operator sets from the Service, so rules work in both modes.
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], action: 'replace', target_label: 'service' },
+      // The release track (stable, canary, blue, green) of a GoMicroservice with a release.
+      { source_labels: [TRACK_LABEL_META], action: 'replace', target_label: PROMETHEUS_TRACK_LABEL },
     ],
   };
 }

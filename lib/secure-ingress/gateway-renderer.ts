@@ -4,9 +4,10 @@ import { Certificate, CertificateSpecIssuerRef } from '../../imports/cert-manage
 import {
   Gateway, GatewaySpecListeners, GatewaySpecListenersAllowedRoutesNamespaces, GatewaySpecListenersAllowedRoutesNamespacesFrom,
   GatewaySpecListenersTlsMode, GrpcRoute, GrpcRouteSpecRules, GrpcRouteSpecRulesFilters, GrpcRouteSpecRulesFiltersType,
-  GrpcRouteSpecRulesMatchesMethodType, HttpRoute, HttpRouteSpecParentRefs, HttpRouteSpecRules, HttpRouteSpecRulesFilters,
+  GrpcRouteSpecRulesMatchesHeadersType, GrpcRouteSpecRulesMatchesMethodType, HttpRoute, HttpRouteSpecParentRefs, HttpRouteSpecRules, HttpRouteSpecRulesFilters,
   HttpRouteSpecRulesFiltersCorsAllowMethods, HttpRouteSpecRulesFiltersRequestRedirectScheme,
-  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesPathType,
+  HttpRouteSpecRulesFiltersType, HttpRouteSpecRulesFiltersUrlRewritePathType, HttpRouteSpecRulesMatchesHeadersType,
+  HttpRouteSpecRulesMatchesPathType,
 } from '../../imports/gateway.networking.k8s.io';
 import { fail } from '../common/errors';
 import { Certificates, CertificateSourceKind } from './certificates';
@@ -100,8 +101,8 @@ export class GatewayRenderer {
       fail(this.scope, `${prop} protocol (${route.protocol}) differs from the other routes of host ${JSON.stringify(route.host)} (${host.protocol}): `
         + 'a Gateway accepts only one of an HTTPRoute and a GRPCRoute sharing a hostname; serve gRPC on a host of its own');
     }
-    if (host && host.rules.length >= MAX_RULES) {
-      fail(this.scope, `${prop} host (${JSON.stringify(route.host)}) already has ${MAX_RULES} routes: the Gateway API allows at most ${MAX_RULES} rules per route; use another host`);
+    if (host && ruleCount(host.rules) + ruleCount([route]) > MAX_RULES) {
+      fail(this.scope, `${prop} host (${JSON.stringify(route.host)}) already has ${ruleCount(host.rules)} rules: the Gateway API allows at most ${MAX_RULES} rules per route (a release track's header adds one); use another host`);
     }
     if (route.protocol === BackendProtocol.GRPC && route.timeouts !== undefined) {
       fail(this.scope, `${prop} timeouts (${describeTimeouts(route.timeouts)}) cannot apply to a gRPC route: GRPCRoute has no timeouts in the Gateway API`);
@@ -139,14 +140,14 @@ export class GatewayRenderer {
     if (first.protocol === BackendProtocol.GRPC) {
       const route = new GrpcRoute(this.scope, `GrpcRoute-${first.host}`, {
         metadata,
-        spec: { parentRefs, hostnames: [first.host], rules: Lazy.any({ produce: () => rules.map((r) => this.grpcRule(r)) }) },
+        spec: { parentRefs, hostnames: [first.host], rules: Lazy.any({ produce: () => rules.flatMap((r) => this.grpcRules(r)) }) },
       });
       this.grpcRoutes.push(route);
       return { protocol: first.protocol, rules, route, secretName };
     }
     const route = new HttpRoute(this.scope, `HttpRoute-${first.host}`, {
       metadata,
-      spec: { parentRefs, hostnames: [first.host], rules: Lazy.any({ produce: () => rules.map((r) => this.httpRule(r)) }) },
+      spec: { parentRefs, hostnames: [first.host], rules: Lazy.any({ produce: () => rules.flatMap((r) => this.httpRules(r)) }) },
     });
     this.httpRoutes.push(route);
     return { protocol: first.protocol, rules, route, secretName };
@@ -158,6 +159,33 @@ export class GatewayRenderer {
 
   private listenerName(host: string): string {
     return `${this.props.plainHttp ? 'http' : 'https'}-${hostSlug(host)}`;
+  }
+
+  /**
+   * A route's rules: one per track header (the header always reaches its
+   * track; more header matches win over the plain rule), then the path rule,
+   * whose backends share the requests by weight.
+   */
+  private httpRules(r: ResolvedRoute): HttpRouteSpecRules[] {
+    const base = this.httpRule(r);
+    const pathMatch = base.matches![0];
+    const headerRules = (r.tracks ?? []).filter((t) => t.header).map((t): HttpRouteSpecRules => ({
+      ...base,
+      matches: [{ ...pathMatch, headers: [{ type: HttpRouteSpecRulesMatchesHeadersType.EXACT, name: t.header!.name, value: t.header!.value }] }],
+      backendRefs: [{ name: t.serviceName, port: r.servicePort }],
+    }));
+    return [...headerRules, { ...base, backendRefs: weightedBackends(r) }];
+  }
+
+  private grpcRules(r: ResolvedRoute): GrpcRouteSpecRules[] {
+    const base = this.grpcRule(r);
+    const method = base.matches?.[0]?.method;
+    const headerRules = (r.tracks ?? []).filter((t) => t.header).map((t): GrpcRouteSpecRules => ({
+      ...base,
+      matches: [{ method, headers: [{ type: GrpcRouteSpecRulesMatchesHeadersType.EXACT, name: t.header!.name, value: t.header!.value }] }],
+      backendRefs: [{ name: t.serviceName, port: r.servicePort }],
+    }));
+    return [...headerRules, { ...base, backendRefs: weightedBackends(r) }];
   }
 
   private httpRule(r: ResolvedRoute): HttpRouteSpecRules {
@@ -261,6 +289,27 @@ export class GatewayRenderer {
       selector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace! } },
     };
   }
+}
+
+/** Rules a route renders to: its own, plus one per track header. */
+function ruleCount(routes: ResolvedRoute[]): number {
+  return routes.reduce((n, r) => n + 1 + (r.tracks ?? []).filter((t) => t.header).length, 0);
+}
+
+/**
+ * The backends of a route's path rule: the backend's own Service alone, or
+ * with its weighted tracks (a track at weight 0 is reached by header only).
+ */
+function weightedBackends(r: ResolvedRoute): Array<{ name: string; port: number; weight?: number }> {
+  const weighted = (r.tracks ?? []).filter((t) => t.weight > 0);
+  if (weighted.length === 0) {
+    return [{ name: r.serviceName, port: r.servicePort }];
+  }
+  const rest = 100 - weighted.reduce((n, t) => n + t.weight, 0);
+  return [
+    { name: r.serviceName, port: r.servicePort, weight: rest },
+    ...weighted.map((t) => ({ name: t.serviceName, port: r.servicePort, weight: t.weight })),
+  ];
 }
 
 function issuerRef(c: Certificates): CertificateSpecIssuerRef {

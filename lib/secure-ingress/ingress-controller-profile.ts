@@ -85,6 +85,17 @@ export interface IngressControllerPath {
   readonly pathType: string;
 }
 
+/** A release track of one Ingress's routes: a share of requests, and a header that always reaches it. */
+export interface IngressCanaryRequest {
+  /** Percent (0 to 100) of the requests without the header. */
+  readonly weight: number;
+  /**
+   * Requests with this header (exact value) always go to the track.
+   * @default - no header rule
+   */
+  readonly header?: { readonly name: string; readonly value: string };
+}
+
 /**
  * A controller profile: how one ingress controller reads the typed options of
  * a `SecureIngress` in Ingress mode. Implement it to support another
@@ -112,4 +123,12 @@ export interface IIngressControllerProfile {
    * configuration), or `undefined` when it may.
    */
   rejectAnnotation(key: string, value: string): string | undefined;
+
+  /**
+   * Annotations that make a second Ingress (same hosts and paths, the
+   * track's Service) a canary of the first. A profile without this method,
+   * or one that returns `undefined`, cannot split traffic: routes to a
+   * backend with release tracks then fail at synth time.
+   */
+  canaryAnnotations?(request: IngressCanaryRequest): Record<string, string> | undefined;
 }

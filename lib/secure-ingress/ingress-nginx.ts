@@ -1,6 +1,6 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import type {
-  IIngressControllerProfile, IngressControllerAnnotations, IngressControllerPath, IngressControllerRequest,
+  IIngressControllerProfile, IngressCanaryRequest, IngressControllerAnnotations, IngressControllerPath, IngressControllerRequest,
 } from './ingress-controller-profile';
 import { BackendProtocol } from './backend-protocol';
 
@@ -24,6 +24,23 @@ export class IngressNginxProfile implements IIngressControllerProfile {
   /** @param namespace namespace of the controller pods (default `ingress-nginx`) */
   public constructor(namespace = 'ingress-nginx') {
     this.namespace = namespace;
+  }
+
+  /**
+   * ingress-nginx canary annotations: `canary`, `canary-weight` and, with a
+   * header, `canary-by-header` and `canary-by-header-value`. The controller
+   * takes every other setting of the canary from the main Ingress.
+   */
+  public canaryAnnotations(request: IngressCanaryRequest): Record<string, string> {
+    const a: Record<string, string> = {
+      [`${PREFIX}canary`]: 'true',
+      [`${PREFIX}canary-weight`]: String(request.weight),
+    };
+    if (request.header) {
+      a[`${PREFIX}canary-by-header`] = request.header.name;
+      a[`${PREFIX}canary-by-header-value`] = request.header.value;
+    }
+    return a;
   }
 
   /** Maps the typed options to `nginx.ingress.kubernetes.io/*` annotations. */
@@ -108,6 +125,9 @@ export class IngressNginxProfile implements IIngressControllerProfile {
     const name = key.slice(key.lastIndexOf('/') + 1);
     if (/snippet$/i.test(name)) {
       return 'snippet annotations inject raw NGINX configuration and are never allowed';
+    }
+    if (key.startsWith(PREFIX) && /^canary(-|$)/.test(name)) {
+      return 'canary annotations are written for release tracks: set release on the backend (Release.canary) instead';
     }
     return undefined;
   }

@@ -5,7 +5,7 @@ import { k8s } from '../common/plus';
 import { Certificates, CertificateSourceKind, IssuerKind } from './certificates';
 import { IIngressControllerProfile, IngressControllerRequest } from './ingress-controller-profile';
 import { timeoutValue } from './options';
-import { hostSlug, ResolvedRoute } from './route';
+import { hostSlug, ResolvedRoute, ResolvedRouteTrack } from './route';
 import { PathType } from './secure-ingress-props';
 
 /** What the Ingress renderer needs from its `SecureIngress`. @internal */
@@ -28,6 +28,12 @@ interface Group {
   readonly routes: ResolvedRoute[];
 }
 
+interface CanaryGroup {
+  readonly ingress: k8s.KubeIngress;
+  readonly routes: ResolvedRoute[];
+  readonly track: ResolvedRouteTrack;
+}
+
 /**
  * Renders routes as `networking.k8s.io/v1` Ingress objects. Routes whose
  * controller annotations differ (gRPC, a rewrite, their own timeouts) cannot
@@ -42,6 +48,7 @@ export class IngressRenderer {
   public readonly ingresses: k8s.KubeIngress[] = [];
 
   private readonly groups = new Map<string, Group>();
+  private readonly canaries = new Map<string, CanaryGroup>();
   /** Every host, in the order it was first routed. */
   private readonly hosts: string[] = [];
 
@@ -62,6 +69,46 @@ export class IngressRenderer {
       this.hosts.push(route.host);
     }
     group.routes.push(route);
+    for (const track of route.tracks ?? []) {
+      this.addCanary(route, track, group, key, prop);
+    }
+  }
+
+  /**
+   * A release track becomes a second Ingress with the same hosts and paths,
+   * sending to the track's Service, marked as a canary of the first by the
+   * profile's annotations.
+   */
+  private addCanary(route: ResolvedRoute, track: ResolvedRouteTrack, main: Group, mainKey: string, prop: string): void {
+    const p = this.props;
+    const request = { weight: track.weight, header: track.header };
+    const annotations = p.profile.canaryAnnotations?.(request);
+    if (annotations === undefined) {
+      fail(this.scope, `${prop} service (${show(route.serviceName)}) has release track ${show(track.track)} (weight ${track.weight}${track.header ? `, header ${track.header.name}` : ''}), `
+        + `which the ${p.profile.name} profile cannot express: it has no canary Ingress; use Gateway API mode, or remove the release`);
+    }
+    const key = JSON.stringify([mainKey, track.serviceName, track.weight, track.header ?? null]);
+    let canary = this.canaries.get(key);
+    if (!canary) {
+      const mainName = main.ingress.metadata.name!;
+      const name = `${mainName}-${track.track}`;
+      if ([...this.canaries.values()].some((c) => c.ingress.metadata.name === name)) {
+        fail(this.scope, `${prop} service (${show(route.serviceName)}) has release track ${show(track.track)} with another weight or header than a track of the same name on this Ingress: give tracks routed through one ingress the same settings`);
+      }
+      const routes: ResolvedRoute[] = [];
+      const ingress = new k8s.KubeIngress(this.scope, `${main.ingress.node.id}-${track.track}`, {
+        metadata: { name, namespace: p.namespace, labels: p.labels, annotations },
+        spec: {
+          ingressClassName: p.ingressClassName,
+          tls: p.certificates ? Lazy.any({ produce: () => this.tls(hostsOf(routes)) }) : undefined,
+          rules: Lazy.any({ produce: () => this.rules(routes, track.serviceName) }),
+        },
+      });
+      this.ingresses.push(ingress);
+      canary = { ingress, routes, track };
+      this.canaries.set(key, canary);
+    }
+    canary.routes.push(route);
   }
 
   private createGroup(first: ResolvedRoute, prop: string): Group {
@@ -89,7 +136,7 @@ export class IngressRenderer {
       annotations[k] = v;
     }
 
-    const index = this.ingresses.length + 1;
+    const index = this.groups.size + 1;
     const routes: ResolvedRoute[] = [];
     const ingress = new k8s.KubeIngress(this.scope, index === 1 ? 'Ingress' : `Ingress${index}`, {
       metadata: { name: index === 1 ? p.name : `${p.name}-${index}`, namespace: p.namespace, labels: p.labels, annotations },
@@ -112,21 +159,21 @@ export class IngressRenderer {
     return [...bySecret].map(([secretName, h]) => ({ hosts: h, secretName }));
   }
 
-  private rules(routes: ResolvedRoute[]): k8s.IngressRule[] {
+  private rules(routes: ResolvedRoute[], serviceName?: string): k8s.IngressRule[] {
     return hostsOf(routes).map((host) => ({
       host,
-      http: { paths: routes.filter((r) => r.host === host).map((r) => this.path(r)) },
+      http: { paths: routes.filter((r) => r.host === host).map((r) => this.path(r, serviceName)) },
     }));
   }
 
-  private path(r: ResolvedRoute): k8s.HttpIngressPath {
+  private path(r: ResolvedRoute, serviceName = r.serviceName): k8s.HttpIngressPath {
     const written = r.rewritePrefix !== undefined
       ? this.props.profile.rewritePath(r.path, r.rewritePrefix)!
       : { path: r.path, pathType: r.pathType === PathType.EXACT ? 'Exact' : 'Prefix' };
     return {
       path: written.path,
       pathType: written.pathType,
-      backend: { service: { name: r.serviceName, port: { number: r.servicePort } } },
+      backend: { service: { name: serviceName, port: { number: r.servicePort } } },
     };
   }
 }

@@ -14,10 +14,20 @@ export interface ResolvedRoute {
   readonly servicePort: number;
   /** The backend, when it is a routable backend (not a ServiceReference). */
   readonly backend?: IRoutableBackend;
+  /** The backend's other release tracks, on the same Service port. */
+  readonly tracks?: ResolvedRouteTrack[];
   readonly rewritePrefix?: string;
   readonly timeouts?: ResolvedTimeouts;
   /** For gRPC routes: the method match that `path` stands for. */
   readonly grpcMethod?: { readonly service?: string; readonly method?: string };
+}
+
+/** A release track a route splits traffic to. @internal */
+export interface ResolvedRouteTrack {
+  readonly track: string;
+  readonly serviceName: string;
+  readonly weight: number;
+  readonly header?: { readonly name: string; readonly value: string };
 }
 
 /** `shop.example.com` → `shop-example-com`, `*.example.com` → `wildcard-example-com`. @internal */

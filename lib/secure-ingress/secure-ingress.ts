@@ -5,7 +5,7 @@ import { Gateway, GrpcRoute, HttpRoute } from '../../imports/gateway.networking.
 import { fail, show } from '../common/errors';
 import { recommendedLabels } from '../common/labels';
 import { isHostname, validateDnsLabel, validateDnsSubdomain } from '../common/names';
-import { isRoutableBackend, NetworkPeer } from '../common/contracts';
+import { BackendTrack, isRoutableBackend, NetworkPeer } from '../common/contracts';
 import { describePeer } from '../common/network-peer';
 import { k8s } from '../common/plus';
 import { validateHttpPath, validatePort } from '../common/validate';
@@ -17,11 +17,12 @@ import { IIngressControllerProfile, ResolvedRateLimit, ResolvedTimeouts } from '
 import { IngressRenderer } from './ingress-renderer';
 import { INGRESS_DEFAULTS } from './secure-ingress-defaults';
 import { describeTimeouts, resolveCors, resolveRateLimit, resolveTimeouts, securityHeaderValues, timeoutValue } from './options';
-import { grpcMethodOf, hostSlug, ResolvedRoute } from './route';
+import { grpcMethodOf, hostSlug, ResolvedRoute, ResolvedRouteTrack } from './route';
 import { BackendProtocol, IngressMode, PathType, RouteOptions, SecureIngressProps, ServiceReference } from './secure-ingress-props';
 import { SecurityHeaders } from './security-headers';
 
 const IPV4 = /^[0-9]+(\.[0-9]+){3}$/;
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
@@ -283,7 +284,7 @@ export class SecureIngress extends Construct {
     }
   }
 
-  private resolveBackend(options: RouteOptions, protocol: BackendProtocol, prop: string): Pick<ResolvedRoute, 'serviceName' | 'servicePort' | 'backend'> {
+  private resolveBackend(options: RouteOptions, protocol: BackendProtocol, prop: string): Pick<ResolvedRoute, 'serviceName' | 'servicePort' | 'backend' | 'tracks'> {
     const service = options.service;
     if (isRoutableBackend(service)) {
       if (options.port !== undefined) {
@@ -300,7 +301,8 @@ export class SecureIngress extends Construct {
         }
         fail(this, `${prop} protocol (HTTP) needs a Service port named http, which service ${show(service.name)} does not expose: name the Service port that serves HTTP http`);
       }
-      return { serviceName: service.name, servicePort: port.port, backend: service };
+      const tracks = this.resolveTracks(service.name, service.releaseTracks ?? [], prop);
+      return { serviceName: service.name, servicePort: port.port, backend: service, tracks: tracks.length > 0 ? tracks : undefined };
     }
     const ref = service as ServiceReference;
     if (!ref || typeof ref.serviceName !== 'string' || !Array.isArray(ref.ports)) {
@@ -321,6 +323,38 @@ export class SecureIngress extends Construct {
       fail(this, `${prop} port (${show(options.port)}) is not a port of Service ${show(ref.serviceName)}: use one of ${ref.ports.join(', ')}`);
     }
     return { serviceName: ref.serviceName, servicePort: options.port };
+  }
+
+  /** Checks the release tracks a routable backend declares (its own contract, not only GoMicroservice's). */
+  private resolveTracks(serviceName: string, tracks: BackendTrack[], prop: string): ResolvedRouteTrack[] {
+    let total = 0;
+    const headers = new Set<string>();
+    const resolved = tracks.map((t, i) => {
+      const at = `${prop} service.releaseTracks[${i}]`;
+      validateDnsLabel(this, `${at}.serviceName`, t.serviceName);
+      if (t.serviceName === serviceName) {
+        fail(this, `${at}.serviceName (${show(t.serviceName)}) is the backend's own Service: a track needs a Service of its own`);
+      }
+      if (typeof t.weight !== 'number' || !Number.isInteger(t.weight) || t.weight < 0 || t.weight > 100) {
+        fail(this, `${at}.weight (${show(t.weight)}) must be an integer percent from 0 to 100`);
+      }
+      total += t.weight;
+      if (t.header !== undefined) {
+        if (typeof t.header.name !== 'string' || !HEADER_NAME.test(t.header.name)) {
+          fail(this, `${at}.header.name (${show(t.header.name)}) must be an HTTP header name: letters, digits and !#$%&'*+-.^_\`|~`);
+        }
+        const key = `${t.header.name.toLowerCase()}=${t.header.value}`;
+        if (headers.has(key)) {
+          fail(this, `${at}.header (${show(key)}) already selects another track: each track needs its own header or value`);
+        }
+        headers.add(key);
+      }
+      return { track: t.track, serviceName: t.serviceName, weight: t.weight, header: t.header ? { name: t.header.name.toLowerCase(), value: t.header.value } : undefined };
+    });
+    if (total > 100) {
+      fail(this, `${prop} service.releaseTracks (${show(tracks.map((t) => t.weight))}) take ${total}% of the requests: the weights must add up to at most 100`);
+    }
+    return resolved;
   }
 
   private validateCertificates(props: SecureIngressProps, existingGateway: boolean, plainHttp: boolean): void {

@@ -160,6 +160,13 @@ export function dashboardUses(dashboard: Manifest, vars: GrafanaVariables): Sele
 }
 
 /**
+ * Labels the built-in rules group by that only some targets carry: `track`
+ * is set by scrape relabeling on the pods of a service with a release
+ * (docs/releases.md) and absent elsewhere, which `by (track)` allows.
+ */
+const OPTIONAL_LABELS = new Set(['track']);
+
+/**
  * Checks `uses` against what the service exports. `elsewhere(metric)` names
  * the source of a metric the service is not expected to export (returns
  * `undefined` for the service's own metrics); such uses are reported, not
@@ -180,7 +187,7 @@ export function checkContract(uses: SelectorUse[], exported: ExportedSeries, els
       missing.add(`${u.query}: metric ${u.metric} is not exported`);
       continue;
     }
-    const absent = u.labels.filter((l) => !labels.has(l));
+    const absent = u.labels.filter((l) => !labels.has(l) && !OPTIONAL_LABELS.has(l));
     if (absent.length > 0) {
       missing.add(`${u.query}: ${u.metric} has no label ${absent.join(', ')}`);
       continue;

@@ -133,7 +133,22 @@ describe('a hand-written cdk8s-plus Deployment + Service as a monitorable worklo
     expect(sm.spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/name': 'legacy' } },
       namespaceSelector: { matchNames: ['shop'] },
-      endpoints: [{ port: 'metrics', path: '/internal/metrics', interval: '30s' }],
+      endpoints: [{
+        port: 'metrics',
+        path: '/internal/metrics',
+        interval: '30s',
+        // the release track relabelings act only on pods that carry a track label
+        relabelings: [
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], targetLabel: 'track' },
+          {
+            action: 'replace',
+            regex: '.+;(.+)',
+            replacement: '$1',
+            sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track', '__meta_kubernetes_service_label_app_kubernetes_io_name'],
+            targetLabel: 'service',
+          },
+        ],
+      }],
     });
     expect(find(Testing.synth(l.shop), 'NetworkPolicy', 'legacy-admitted').spec.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: {} }],

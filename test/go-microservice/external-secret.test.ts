@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  checkManifests, ExternalSecretProvider, ExternalSecretSource, GoCronJob, GoMicroservice, GoMicroserviceProps, GoWorker, MigrationOrdering, SecretStoreKind,
+  checkManifests, ExternalSecretProvider, ExternalSecretSource, GoCronJob, GoMicroservice, GoMicroserviceProps, GoWorker, MigrationOrdering, Release, SecretStoreKind,
   SecretStoreReference,
 } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
@@ -169,6 +169,24 @@ describe('every Go workload shape emits its own ExternalSecret', () => {
     expect(names.sort()).toEqual(['order-events-external', 'orders-external', 'orders-migrate-external', 'orders-report-external']);
     const job = find(out, 'CronJob').spec.jobTemplate.spec.template.spec.containers[0];
     expect(job.env.find((e: Manifest) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name).toMatch(/^orders-report-external-/);
+    expect(out).toPassPolicies();
+  });
+});
+
+describe('release tracks', () => {
+  test('a canary reads the Secret of its service\'s ExternalSecret; no second ExternalSecret', () => {
+    const out = orders({
+      secretEnv: { DATABASE_URL: DB_URL },
+      autoscaling: {},
+      release: Release.canary({ image: 'registry.example.com/shop/orders:1.5.0', weight: 10 }),
+    });
+    const externalSecrets = findAll(out, 'ExternalSecret');
+    expect(externalSecrets).toHaveLength(1);
+    const read = (name: string) => find(out, 'Deployment', name).spec.template.spec.containers[0].env
+      .find((e: Manifest) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef.name;
+    expect(read('orders')).toBe(externalSecrets[0].metadata.name);
+    expect(read('orders-canary')).toBe(externalSecrets[0].metadata.name);
+    expect(find(out, 'Deployment', 'orders-canary').metadata.annotations?.['policy.cdk8s-go-platform.io/external']).toBeUndefined();
     expect(out).toPassPolicies();
   });
 });

@@ -8,6 +8,7 @@ import {
   NetworkPeer,
   PodVolume,
   PreStop,
+  Release,
   Probe,
   SecretStoreKind,
   setKubernetesVersion,
@@ -456,6 +457,7 @@ describe('GoMicroservice options', () => {
       sidecars: [{ name: 'proxy', image: 'registry.example.com/proxy:2.0.0', ports: [{ name: 'proxy-health', number: 9801 }], probes: { readiness: Probe.http('/ready', { port: 9801 }), liveness: Probe.http('/live', { port: 9801 }) } }],
       downwardApiEnv: true,
       migrations: { command: ['/orders', 'migrate', 'up'] },
+      release: Release.canary({ image: 'registry.example.com/orders:1.5.0', weight: 25, header: { name: 'x-canary' } }),
     };
     // WHEN
     new GoMicroservice(chart, 'orders', all);

@@ -26,12 +26,12 @@ describe('default alert rules', () => {
       'GoServiceHighErrorRate', 'GoServiceHighLatency', 'PodRestarting', 'PodCrashLooping', 'ContainerMemoryNearLimit', 'TargetDown',
     ]);
     expect(byName.GoServiceHighErrorRate.expr).toBe(
-      'sum by (namespace, service) (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[5m]))\n'
-      + '  / sum by (namespace, service) (rate(http_server_request_duration_seconds_count[5m]))\n  > 0.05');
+      'sum by (namespace, service, track) (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[5m]))\n'
+      + '  / sum by (namespace, service, track) (rate(http_server_request_duration_seconds_count[5m]))\n  > 0.05');
     expect(byName.GoServiceHighErrorRate.for).toBe('5m');
     expect(byName.GoServiceHighErrorRate.labels).toEqual({ severity: 'critical' });
     expect(byName.GoServiceHighLatency.expr).toBe(
-      'histogram_quantile(0.99, sum by (namespace, service, le) (rate(http_server_request_duration_seconds_bucket[5m])))\n  > 0.5');
+      'histogram_quantile(0.99, sum by (namespace, service, track, le) (rate(http_server_request_duration_seconds_bucket[5m])))\n  > 0.5');
     expect(byName.PodRestarting.expr).toBe('increase(kube_pod_container_status_restarts_total[15m]) >= 3');
     expect(byName.PodCrashLooping.expr).toBe('max_over_time(kube_pod_container_status_waiting_reason{reason="CrashLoopBackOff"}[5m]) >= 1');
     expect(byName.ContainerMemoryNearLimit.expr).toContain('container_memory_working_set_bytes');

@@ -74,6 +74,8 @@ describe('ObservabilityStack, self-contained (the default)', () => {
         action: 'replace', regex: '(.+?)(?::\\d+)?;(\\d+)', replacement: '$1:$2', target_label: '__address__',
       },
       { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], action: 'replace', target_label: 'service' },
+      // the release track of a service with a canary or blue-green release, as `track`
+      { source_labels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], action: 'replace', target_label: 'track' },
     ]));
     expect(config.scrape_configs.map((j: Manifest) => j.job_name)).toEqual(['prometheus', 'kubernetes-pods', 'kubernetes-cadvisor', 'kube-state-metrics']);
     const ksm = config.scrape_configs.find((j: Manifest) => j.job_name === 'kube-state-metrics');
@@ -240,9 +242,24 @@ describe('ObservabilityStack, operator mode', () => {
     expect(orders.spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/instance': 'orders', 'app.kubernetes.io/name': 'orders' } },
       namespaceSelector: { matchNames: ['shop'] },
-      endpoints: [{ port: 'http', path: '/metrics', interval: '30s' }],
+      endpoints: [{
+        port: 'http',
+        path: '/metrics',
+        interval: '30s',
+        // a release track's pods: the track as a label, the app's name as service
+        relabelings: [
+          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], targetLabel: 'track' },
+          {
+            action: 'replace',
+            regex: '.+;(.+)',
+            replacement: '$1',
+            sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track', '__meta_kubernetes_service_label_app_kubernetes_io_name'],
+            targetLabel: 'service',
+          },
+        ],
+      }],
     });
-    expect(find(obs, 'ServiceMonitor', 'payments').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    expect(find(obs, 'ServiceMonitor', 'payments').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: expect.any(Array) }]);
     // The ports the monitors name exist on the Services.
     expect(find(shop, 'Service', 'payments').spec.ports.map((p: Manifest) => p.name)).toContain('metrics');
     expect(f.stack.serviceMonitor(f.orders)).toBeDefined();

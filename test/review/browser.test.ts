@@ -100,7 +100,7 @@ maybe('the platform pictures in headless Chromium', () => {
     expect(counts.width).toBeGreaterThan(500);
     expect(counts.height).toBeGreaterThan(300);
     // AND a node label is laid out as visible text
-    const label = page.locator('svg g.node text', { hasText: 'Deployment orders' });
+    const label = page.locator('svg g.node text', { hasText: /^Deployment orders$/ });
     expect(await label.count()).toBe(1);
     expect((await label.boundingBox())!.width).toBeGreaterThan(50);
     const shot = await page.screenshot({ fullPage: true });

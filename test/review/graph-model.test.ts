@@ -267,13 +267,16 @@ describe('graph of the example platform', () => {
       `peer:envoy-gateway-system/all -> ${W('shop', 'users')} : http`,
       `peer:monitoring/all -> ${W('shop', 'orders')} : http`,
       `peer:monitoring/all -> ${W('shop', 'payments')} : metrics`,
+      `peer:monitoring/all -> ${W('shop', 'payments-green')} : metrics`,
       `peer:monitoring/all -> ${W('shop', 'users')} : http`,
       `${W('shop', 'orders')} -> ${W('shop', 'payments')} : grpc`,
+      `${W('shop', 'orders')} -> ${W('shop', 'payments-green')} : grpc`,
       `${W('shop', 'users')} -> ${W('shop', 'orders')} : grpc, http`,
     ]);
     expect(edgesOf(g, 'scrape')).toEqual([
       'monitor:operator -> service:shop/orders : ServiceMonitor orders: http /metrics',
       'monitor:operator -> service:shop/payments : ServiceMonitor payments: metrics /metrics',
+      'monitor:operator -> service:shop/payments-preview : ServiceMonitor payments: metrics /metrics',
       'monitor:operator -> service:shop/users : ServiceMonitor users: http /metrics',
     ]);
     // The pods keep their scrape annotations, but no Prometheus of this set reads them: said, not drawn.
@@ -288,12 +291,15 @@ describe('graph of the example platform', () => {
       'route:shop/Ingress/storefront#0.0 -> service:shop/users : 80',
       'route:shop/Ingress/storefront#0.1 -> service:shop/orders : 80',
       'route:shop/Ingress/storefront-2#0.0 -> service:shop/orders : 9090',
+      'route:shop/Ingress/storefront-2-canary#0.0 -> service:shop/orders-canary : 9090',
+      'route:shop/Ingress/storefront-canary#0.0 -> service:shop/orders-canary : 80',
     ]);
     expect(edgesOf(g, 'scrape')).toEqual([
       `${W('observability', 'prometheus')} -> external:every node (kubelet) : kubernetes-cadvisor`,
       `${W('observability', 'prometheus')} -> service:observability/kube-state-metrics : kube-state-metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'order-events')} : kubernetes-pods :8080/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'orders')} : kubernetes-pods :8080/metrics`,
+      `${W('observability', 'prometheus')} -> ${W('shop', 'orders-canary')} : kubernetes-pods :8080/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'payments')} : kubernetes-pods :9102/metrics`,
       `${W('observability', 'prometheus')} -> ${W('shop', 'users')} : kubernetes-pods :8080/metrics`,
     ]);

@@ -80,7 +80,7 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('example platform %s', (name) => 
 test('staging is exposed through Ingress objects and production through Gateway API routes', () => {
   const staging = synthEnvironment('staging');
   const production = synthEnvironment('production');
-  expect(staging.filter((m) => m.kind === 'Ingress').map((m) => m.metadata.name)).toEqual(['storefront', 'storefront-2', 'grafana-edge']);
+  expect(staging.filter((m) => m.kind === 'Ingress').map((m) => m.metadata.name)).toEqual(['storefront', 'storefront-canary', 'storefront-2', 'storefront-2-canary', 'grafana-edge']);
   expect(staging.filter((m) => m.kind === 'HTTPRoute')).toEqual([]);
   expect(production.filter((m) => m.kind === 'Ingress')).toEqual([]);
   expect(production.filter((m) => CRD_KINDS.includes(m.kind)).map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([

@@ -201,7 +201,7 @@ describe('SecureIngress.addRoute rejects bad routes', () => {
       edge.addRoute({ host: 'shop.example.com', path: `/p${i}`, service: users });
     }
     expect(() => edge.addRoute({ host: 'shop.example.com', path: '/p16', service: users })).toThrow(
-      '[test/edge] addRoute host ("shop.example.com") already has 16 routes: the Gateway API allows at most 16 rules per route; use another host');
+      '[test/edge] addRoute host ("shop.example.com") already has 16 rules: the Gateway API allows at most 16 rules per route (a release track\'s header adds one); use another host');
   });
 
   test('throws when the backend lives in another namespace', () => {
