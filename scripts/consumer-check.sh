@@ -15,6 +15,9 @@
 #               mixed with ours (`allowFrom`)
 #        init   a repo made by `npx cdk8s-go-platform init`, running every
 #               `run:` step of the GitHub Actions workflow it writes
+#               (scripts/consumer-check/run-workflow.mjs: as a push, then the
+#               pull request job on a real change, its `if:` conditions
+#               evaluated)
 #      Each: `tsc --noEmit` strict without skipLibCheck, `cdk8s synth` with the
 #      cdk8s.yaml the README documents (policy gate loaded from the installed
 #      package), a jest snapshot test with `toPassPolicies`, and
@@ -182,15 +185,6 @@ setup_init() {
   (cd "$dir" && npm pkg set "dependencies.cdk8s-go-platform=file:$TARBALL" && npm install --prefer-offline --loglevel=error)
 }
 
-# The `run:` steps of the init repo's workflow, NUL-separated.
-workflow_steps() {
-  node -e '
-    const { parse } = require("yaml");
-    const wf = parse(require("fs").readFileSync(".github/workflows/platform.yml", "utf8"));
-    for (const job of Object.values(wf.jobs)) for (const s of job.steps) if (s.run) process.stdout.write(s.run + "\0");
-  '
-}
-
 # run_lines: runs each line of stdin (comments stripped) as a command, in CI
 # mode; with SKIP_INSTALL=1 the install and type-check lines are left out
 # (they do not depend on the Node line).
@@ -203,6 +197,36 @@ run_lines() {
     echo "-- $cmd"
     CI=true bash -euo pipefail -c "$cmd" </dev/null
   done
+}
+
+# init_pull_request DIR: a pull request to the init repo, as GitHub checks it
+# out: a branch that changes main.ts (a new image, one more production
+# replica) with its dist/, merged into the base (refs/pull/N/merge). The
+# workflow's `diff` job runs on that merge commit: the base's dist/ from git
+# against the new one. The pull request comes from a fork, so the comment
+# step is skipped by its `if:` (no token here) and the diff lands in the job
+# summary, which is checked.
+init_pull_request() {
+  local dir="$1" pr="$WORK/init-pr" base head
+  local git=(git -c user.name=consumer-check -c user.email=consumer-check@invalid)
+  base="$(git -C "$dir" rev-parse HEAD)"
+  git -C "$dir" worktree add -q --detach "$pr" "$base"
+  ln -s "$dir/node_modules" "$pr/node_modules"
+  (
+    cd "$pr"
+    sed -i -e 's#shop/api:1.0.0#shop/api:1.1.0#' -e "s#replicas: 3, logLevel: 'info'#replicas: 4, logLevel: 'info'#" main.ts
+    npm run synth
+    "${git[@]}" add -- main.ts dist && "${git[@]}" commit -qm "api 1.1.0, four production replicas"
+    head="$(git rev-parse HEAD)"
+    git checkout -q --detach "$base"
+    "${git[@]}" merge -q --no-ff -m "Merge pull request #1" "$head"
+    node "$FIXTURES/run-workflow.mjs" .github/workflows/platform.yml --event pull_request --job diff --skip-install --fork --summary "$WORK/pr-summary.md"
+  )
+  for expected in '<!-- cdk8s-go-platform diff -->' '### cdk8s-go-platform diff: production' '### cdk8s-go-platform diff: staging' \
+      '- **shop/api**: image 1.0.0 → 1.1.0; replicas 3 → 4;' '- **shop/api**: image 1.0.0 → 1.1.0; env' 'No risks flagged · 6 changed'; do
+    grep -qF -- "$expected" "$WORK/pr-summary.md" || { echo "consumer-check: the pull request diff lacks: $expected" >&2; cat "$WORK/pr-summary.md" >&2; exit 1; }
+  done
+  git -C "$dir" worktree remove --force "$pr"
 }
 
 # check_consumer NAME DIR FIRST: FIRST=1 on the machine's Node (writes the
@@ -222,12 +246,13 @@ check_consumer() {
     git init -q && git add -A && git -c user.name=consumer-check -c user.email=consumer-check@invalid commit -qm "first synth"
   fi
   if [ "$name" = init ]; then
-    # Every `run:` step of the workflow init wrote.
-    while IFS= read -r -d '' cmd; do
-      if [ "$skip" = 1 ] && [[ "$cmd" =~ ^(npm\ ci|npm\ run\ typecheck) ]]; then continue; fi
-      echo "-- workflow step: $cmd"
-      CI=true bash -euo pipefail -c "$cmd" </dev/null
-    done < <(workflow_steps)
+    # Every `run:` step of the workflow init wrote, as a push to main runs
+    # them (the pull request job is skipped by its `if:`) ...
+    local flags=()
+    [ "$skip" = 1 ] && flags=(--skip-install)
+    node "$FIXTURES/run-workflow.mjs" .github/workflows/platform.yml --event push "${flags[@]}"
+    # ... and the pull request job on a real change (first Node line only).
+    if [ "$first" = 1 ]; then init_pull_request "$dir"; fi
   else
     # The README's "In CI" commands, as written.
     readme_block '### In CI' sh | SKIP_INSTALL="$skip" run_lines

@@ -18,7 +18,11 @@ const ENTRY_POINTS = ['lib/index.ts', 'lib/local/index.ts', 'lib/policy/jest.ts'
 /** Exported by a folder barrel for the library's own use and tests; not part of the package API. */
 const INTERNAL: Record<string, string> = {
   // The `init` command (lib/init), run by the CLI.
+  INIT_APP_COMMAND: 'init command',
   INIT_DEPENDENCIES: 'init command',
+  INIT_DIFF_FAIL_ON: 'init command',
+  INIT_DIFF_MARKER: 'init command',
+  INIT_PLUGIN_PATH: 'init command',
   INIT_DEV_DEPENDENCIES: 'init command',
   InitError: 'init command',
   InitFile: 'init command',
@@ -28,6 +32,8 @@ const INTERNAL: Record<string, string> = {
   InitVersions: 'init command',
   initFiles: 'init command',
   initProject: 'init command',
+  initWorkflow: 'init command',
+  initWorkflowYaml: 'init command',
   runInit: 'init command',
   testedVersions: 'init command',
   unmarkedFilesMessage: 'the Dockerfile overwrite error, shared by GoDockerfile and LocalDockerStack',

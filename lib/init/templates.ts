@@ -1,3 +1,5 @@
+import { renderWorkflow, Workflow, WorkflowStep } from '../docker/workflow-model';
+
 /** Versions the scaffolded repo pins: the ones this package is tested with. */
 export interface InitVersions {
   /** Version of cdk8s-go-platform itself. */
@@ -9,7 +11,18 @@ export interface InitVersions {
 /** Packages the scaffolded repo depends on. */
 export const INIT_DEPENDENCIES = ['cdk8s', 'cdk8s-plus-27', 'constructs'] as const;
 /** Packages the scaffolded repo uses to build, test and synthesize. */
-export const INIT_DEV_DEPENDENCIES = ['@types/jest', '@types/node', 'cdk8s-cli', 'jest', 'ts-jest', 'tsx', 'typescript'] as const;
+export const INIT_DEV_DEPENDENCIES = ['@types/jest', '@types/node', 'cdk8s-cli', 'esbuild', 'jest', 'ts-jest', 'typescript'] as const;
+
+/** The app command of the scaffolded cdk8s.yaml: an esbuild bundle of main.ts, run by node. */
+export const INIT_APP_COMMAND = './node_modules/.bin/esbuild main.ts --bundle --platform=node --target=node20 --packages=external --log-level=warning --outfile=build/synth/main.js && node build/synth/main.js';
+
+/**
+ * Where the scaffolded cdk8s.yaml loads the policy gate plugin from: the
+ * compiled module of `PolicyValidation` in the installed package (the same
+ * class the root entry exports), so the cdk8s CLI does not load every
+ * construct and cdk8s-plus to run it.
+ */
+export const INIT_PLUGIN_PATH = './node_modules/cdk8s-go-platform/build/lib/policy/plugin.js';
 
 /** One file `init` writes: path relative to the target folder, and its text. */
 export interface InitFile {
@@ -79,13 +92,16 @@ export function initFiles(name: string, versions: InitVersions): InitFile[] {
     {
       path: 'cdk8s.yaml',
       text: `language: typescript
-# tsx only transpiles main.ts: types are checked by \`npm run typecheck\` and
-# the tests, not on every synth.
-app: node --import tsx main.ts
+# esbuild only transpiles (types are checked by \`npm run typecheck\` and the
+# tests, not on every synth): it bundles main.ts into build/synth/main.js in
+# a few milliseconds, packages left external, and node runs that, so synth
+# costs what the compiled JavaScript costs.
+app: ${INIT_APP_COMMAND}
 output: dist
 validations:
   # The policy gate of cdk8s-go-platform: synth fails on a policy error.
-  - package: ./node_modules/cdk8s-go-platform
+  # The plugin's own module, so the CLI does not load the constructs too.
+  - package: ${INIT_PLUGIN_PATH}
     version: ${versions.self}
     class: PolicyValidation
     properties:
@@ -107,7 +123,7 @@ module.exports = {
 `,
     },
     { path: '.gitignore', text: 'node_modules/\nbuild/\ncoverage/\n' },
-    { path: '.github/workflows/platform.yml', text: WORKFLOW },
+    { path: '.github/workflows/platform.yml', text: initWorkflowYaml() },
   ];
 }
 
@@ -186,30 +202,160 @@ describe.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('%s', (_name,
 });
 `;
 
-const WORKFLOW = `name: platform
-on:
-  push:
-    branches: [main]
-  pull_request:
-permissions:
-  contents: read
-jobs:
-  platform:
-    runs-on: ubuntu-24.04
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-          cache: npm
-      - run: npm ci
-      - run: npm run typecheck
-      - run: npm test
-      - run: npm run synth
-      - name: Policy gate on the synthesized manifests
-        run: npm run gate
-      - name: dist/ is committed and current
-        run: |
-          git diff --exit-code --stat -- dist
-          test -z "$(git status --porcelain --untracked-files=all -- dist)" || { git status --porcelain -- dist; exit 1; }
+/** Marks the pull request comment the workflow keeps up to date (first line of its body). */
+export const INIT_DIFF_MARKER = '<!-- cdk8s-go-platform diff -->';
+
+/**
+ * Risks of `cdk8s-go-platform diff` that fail the scaffolded workflow's
+ * pull request check: a change the API server refuses to apply in place
+ * (the object must be deleted and recreated) and storage changes, the two
+ * that reverting the pull request does not undo. The other risks (removed
+ * objects, wider network access, lower floors, images, new Secret readers)
+ * are flagged in the comment for the reviewer.
+ */
+export const INIT_DIFF_FAIL_ON = ['immutable-field', 'storage'] as const;
+
+const CHECKOUT = 'actions/checkout@v4';
+const SETUP_NODE = 'actions/setup-node@v4';
+
+const setupNode: WorkflowStep = { name: 'Set up Node.js', uses: SETUP_NODE, with: { 'node-version': 22, cache: 'npm' } };
+
+/** Lists the clusters (folders of dist/) of the base and of the merge, and diffs each into the comment. */
+const DIFF_SCRIPT = `set -o pipefail
+# pull_request runs check out the merge of the pull request into its base
+# branch (refs/pull/N/merge): its first parent is the base branch. Its dist/
+# is taken as committed (the platform job of the base checked it current), so
+# the comment shows what merging changes in dist/, which is what is applied.
+git rev-parse -q --verify 'HEAD^2' > /dev/null || { echo "::error::HEAD is not the pull request's merge commit (check out the default ref)"; exit 1; }
+base="$RUNNER_TEMP/base"
+mkdir -p "$base/dist" "$RUNNER_TEMP/none"
+if git cat-file -e 'HEAD^1:dist' 2> /dev/null; then
+  git archive 'HEAD^1' dist | tar -x -C "$base"
+fi
+# One diff per cluster: each folder of dist/ (a folder only on one side is compared with an empty one).
+find dist "$base/dist" -mindepth 1 -maxdepth 1 -type d -printf '%f\\n' | sort -u > "$RUNNER_TEMP/clusters"
+out="$RUNNER_TEMP/diff.md"
+{
+  echo '${INIT_DIFF_MARKER}'
+  echo "Changes to \\\`dist/\\\` when this pull request is merged into $(git rev-parse --short 'HEAD^1')."
+  echo
+} > "$out"
+while read -r cluster; do
+  old="$base/dist/$cluster"; new="dist/$cluster"
+  [ -d "$old" ] || old="$RUNNER_TEMP/none"
+  [ -d "$new" ] || new="$RUNNER_TEMP/none"
+  npx cdk8s-go-platform diff "$old" "$new" --format markdown --title "$cluster" >> "$out"
+  echo >> "$out"
+done < "$RUNNER_TEMP/clusters"
+cat "$out" >> "$GITHUB_STEP_SUMMARY"
+# A comment holds at most 65536 characters: a longer diff is cut, and points to the job summary.
+if [ "$(wc -c < "$out")" -gt 60000 ]; then
+  head -c 60000 "$out" > "$RUNNER_TEMP/comment.md"
+  if [ $(( $(grep -c '^\`\`\`' "$RUNNER_TEMP/comment.md") % 2 )) = 1 ]; then printf '\\n\`\`\`\\n' >> "$RUNNER_TEMP/comment.md"; fi
+  if [ "$(grep -c '<details>' "$RUNNER_TEMP/comment.md")" -gt "$(grep -c '</details>' "$RUNNER_TEMP/comment.md")" ]; then printf '\\n</details>\\n' >> "$RUNNER_TEMP/comment.md"; fi
+  printf '\\n**Cut to fit a comment**: the whole diff is in the summary of %s/%s/actions/runs/%s\\n' "$GITHUB_SERVER_URL" "$GITHUB_REPOSITORY" "$GITHUB_RUN_ID" >> "$RUNNER_TEMP/comment.md"
+else
+  cp "$out" "$RUNNER_TEMP/comment.md"
+fi
 `;
+
+/** Updates the comment that starts with the marker, or adds it. */
+const COMMENT_SCRIPT = `marker='${INIT_DIFF_MARKER}'
+ids="$(gh api --paginate "repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments" \\
+  --jq ".[] | select(.user.login == \\"github-actions[bot]\\" and (.body | startswith(\\"$marker\\"))) | .id")"
+id="\${ids%%$'\\n'*}"
+if [ -n "$id" ]; then
+  gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F "body=@$RUNNER_TEMP/comment.md" > /dev/null
+else
+  gh api --method POST "repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments" -F "body=@$RUNNER_TEMP/comment.md" > /dev/null
+fi
+`;
+
+/** Fails on the FAIL_ON risks, after the comment is posted. */
+const FAIL_SCRIPT = `[ -n "$FAIL_ON" ] || exit 0
+status=0
+while read -r cluster; do
+  old="$RUNNER_TEMP/base/dist/$cluster"; new="dist/$cluster"
+  [ -d "$old" ] || old="$RUNNER_TEMP/none"
+  [ -d "$new" ] || new="$RUNNER_TEMP/none"
+  npx cdk8s-go-platform diff "$old" "$new" --fail-on "$FAIL_ON" > /dev/null || status=1
+done < "$RUNNER_TEMP/clusters"
+exit "$status"
+`;
+
+/**
+ * The scaffolded GitHub Actions workflow, as data. Every push and pull
+ * request: install, type-check, test, synthesize, the policy gate and the
+ * stale-dist/ check. Pull requests also get a `diff` job: the semantic diff
+ * of dist/ against the base branch, posted as one comment that later runs
+ * update, and a check that fails on `INIT_DIFF_FAIL_ON`.
+ */
+export function initWorkflow(): Workflow {
+  return {
+    name: 'platform',
+    on: { push: { branches: ['main'] }, pull_request: {} },
+    permissions: { contents: 'read' },
+    jobs: {
+      platform: {
+        'name': 'Test, synthesize and gate',
+        'runs-on': 'ubuntu-24.04',
+        'permissions': { contents: 'read' },
+        'timeout-minutes': 20,
+        'steps': [
+          { name: 'Check out', uses: CHECKOUT, with: { 'persist-credentials': false } },
+          setupNode,
+          { name: 'Install', run: 'npm ci' },
+          { name: 'Type-check', run: 'npm run typecheck' },
+          { name: 'Test', run: 'npm test' },
+          { name: 'Synthesize', run: 'npm run synth' },
+          { name: 'Policy gate on the synthesized manifests', run: 'npm run gate' },
+          {
+            name: 'dist/ is committed and current',
+            run: 'git diff --exit-code --stat -- dist\ntest -z "$(git status --porcelain --untracked-files=all -- dist)" || { git status --porcelain -- dist; exit 1; }\n',
+          },
+        ],
+      },
+      diff: {
+        'name': 'Manifest diff for the pull request',
+        'if': "github.event_name == 'pull_request'",
+        'needs': ['platform'],
+        'runs-on': 'ubuntu-24.04',
+        // The only job that writes: its comment on the pull request.
+        'permissions': { 'contents': 'read', 'pull-requests': 'write' },
+        'timeout-minutes': 10,
+        'steps': [
+          // Two commits: the merge commit and its parents.
+          { name: 'Check out', uses: CHECKOUT, with: { 'fetch-depth': 2, 'persist-credentials': false } },
+          setupNode,
+          { name: 'Install', run: 'npm ci --omit=dev' },
+          { name: 'Diff dist/ against the base branch', run: DIFF_SCRIPT },
+          {
+            name: 'Post or update the pull request comment',
+            // Pull requests from forks and Dependabot get a read-only token: their diff is in the job summary.
+            if: "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'",
+            env: { GH_TOKEN: '${{ github.token }}', PR_NUMBER: '${{ github.event.pull_request.number }}' },
+            run: COMMENT_SCRIPT,
+          },
+          { name: 'Fail on risky changes', env: { FAIL_ON: INIT_DIFF_FAIL_ON.join(',') }, run: FAIL_SCRIPT },
+        ],
+      },
+    },
+  };
+}
+
+const WORKFLOW_HEADER = [
+  'CI of the platform repo, written by `cdk8s-go-platform init`.',
+  'Every push and pull request: install, type-check, test, synthesize, the',
+  'policy gate, and a check that dist/ is committed and current.',
+  'Pull requests: a diff of dist/ against the base branch (`cdk8s-go-platform',
+  'diff`), posted as one comment that later runs update (pull requests from',
+  'forks get a read-only token: their diff is in the job summary), and a',
+  `check that fails on the risks in FAIL_ON (${INIT_DIFF_FAIL_ON.join(', ')};`,
+  'add removed, network-widened, floor-lowered, image or secret-added to be',
+  'stricter, or empty it).',
+];
+
+/** The workflow file's text. */
+export function initWorkflowYaml(): string {
+  return renderWorkflow(initWorkflow(), WORKFLOW_HEADER);
+}

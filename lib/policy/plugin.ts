@@ -3,8 +3,9 @@ import { checkSourcedManifests, SourcedManifest } from './check';
 import { checkClusters, clusterFolderOf, commonFolder } from './clusters';
 import { sourceText } from './format';
 import { parseManifestFile } from './locate';
+import { takeGateReceipt } from './receipt';
 import { policyRule } from './rules';
-import { Finding, PolicyOptions } from './types';
+import { Finding, PolicyOptions, PolicyResult } from './types';
 
 /** The part of the cdk8s CLI validation context the plugin uses (cdk8s-cli `ValidationContext`). */
 export interface PolicyValidationContext {
@@ -39,6 +40,11 @@ export interface PolicyValidationOptions extends PolicyOptions {
  * a report when any object breaks an error rule. Warnings are listed in the
  * report without failing synth.
  *
+ * A cluster (output folder) that `synthApps` already passed through the same
+ * gate in the same `cdk8s synth` run is not checked again: its receipt (the
+ * gate module, the options, a SHA-256 per file) must match the files given
+ * byte for byte, otherwise the cluster is checked as usual.
+ *
  * In `cdk8s.yaml` (properties are `PolicyOptions`):
  *
  * ```yaml
@@ -62,15 +68,26 @@ export class PolicyValidation {
   }
 
   public async validate(context: PolicyValidationContext): Promise<void> {
-    const items: SourcedManifest[] = [];
+    const root = commonFolder(context.manifests);
+    const clusterOf = (file: string): string => (this.clusterFolders ? clusterFolderOf(root, file) : root);
+    const clusters = new Map<string, string[]>();
     for (const file of context.manifests) {
+      const key = clusterOf(file);
+      clusters.set(key, [...(clusters.get(key) ?? []), file]);
+    }
+    // A cluster whose app already passed the same gate on these exact bytes
+    // (synthApps' receipt, see receipt.ts) is not checked twice.
+    const unchecked = [...clusters].filter(([folder, files]) => !takeGateReceipt(folder, files, this.options)).flatMap(([, files]) => files);
+    const items: SourcedManifest[] = [];
+    for (const file of unchecked) {
       // Parsed here rather than with context.parseManifest, to keep positions: findings carry file and line.
       items.push(...parseManifestFile(file, fs.readFileSync(file, 'utf8')));
     }
-    const root = commonFolder(context.manifests);
-    const result = this.clusterFolders
-      ? checkClusters(items, (i) => clusterFolderOf(root, i.source?.file ?? root), this.options)
-      : checkSourcedManifests(items, this.options);
+    const result: PolicyResult = unchecked.length === 0
+      ? { findings: [], errors: 0, warnings: 0, passed: true }
+      : this.clusterFolders
+        ? checkClusters(items, (i) => clusterOf(i.source?.file ?? root), this.options)
+        : checkSourcedManifests(items, this.options);
 
     const byRule = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -91,9 +108,11 @@ export class PolicyValidation {
         })),
       });
     }
+    const proven = context.manifests.length - unchecked.length;
     context.report.submit(result.passed ? 'success' : 'failure', {
       errors: String(result.errors),
       warnings: String(result.warnings),
+      ...(proven > 0 ? { 'checked by synthApps': `${proven} of ${context.manifests.length} files (receipt verified)` } : {}),
     });
   }
 }

@@ -8,6 +8,7 @@ import { checkSourcedManifests, SourcedManifest } from '../policy/check';
 import { duplicateObjects } from '../policy/checks/duplicates';
 import { toEntry } from '../policy/context';
 import { formatFindings } from '../policy/format';
+import { GATE_RECEIPT_FILE, gateReceiptText } from '../policy/receipt';
 import { Finding, PolicyOptions, Severity } from '../policy/types';
 import { manifestFilesToYaml, startYamlWorker, workerPays, workerWanted, YamlWorker } from './yaml-writer';
 import { yamlLib } from '../common/yaml';
@@ -112,6 +113,12 @@ export function synthApp(app: App, options: SynthOptions = {}): void {
  * `FILE_PER_CHART` and `FILE_PER_APP`, the app is rendered with
  * `app.synth()` into a scratch folder instead (with a warning for the former).
  *
+ * Under `cdk8s synth` with validation plugins (cdk8s sets `CDK8S_OUTDIR` and
+ * `CDK8S_RECORD_CONSTRUCT_METADATA=true`), an app whose gate found nothing also
+ * gets a receipt file (`.cdk8s-go-platform-gate-receipt`: the gate's options
+ * and a SHA-256 per manifest file). The `PolicyValidation` plugin verifies it,
+ * skips checking those exact bytes a second time, and removes it.
+ *
  * @example
  * const apps = ENVIRONMENTS.map((env) => {
  *   const app = new App({ outdir: `dist/${env.name}` });
@@ -136,7 +143,10 @@ export function synthApps(apps: readonly App[], options: SynthOptions = {}): voi
       const out = render(app, warn, options.threads ?? true);
       checkDuplicates(out);
       if (options.policy !== false) {
-        gate(out, options.policy ?? {}, warn);
+        const effective = gate(out, options.policy ?? {}, warn);
+        if (effective && underCdk8sSynthWithValidations()) {
+          addGateReceipt(out, effective);
+        }
       }
       return out;
     } catch (e) {
@@ -315,10 +325,14 @@ function checkDuplicates(out: Rendered): void {
   }
 }
 
-/** Runs the policy gate; errors throw with construct paths, warnings go to `warn`. */
-function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): void {
+/**
+ * Runs the policy gate; errors throw with construct paths, warnings go to
+ * `warn`. Returns the options it ran with when it found nothing at all.
+ */
+function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void): PolicyOptions | undefined {
   // At the app's target Kubernetes version (setKubernetesVersion), as addPolicyValidation does, unless the options say otherwise.
-  const result = checkSourcedManifests(out.items, { kubernetesVersion: kubernetesVersionOf(out.app), ...options });
+  const effective: PolicyOptions = { kubernetesVersion: kubernetesVersionOf(out.app), ...options };
+  const result = checkSourcedManifests(out.items, effective);
   const line = (f: Finding): string => `${pathOf(out, f.source)}${f.ruleId} ${f.message}`;
   const warnings = result.findings.filter((f) => f.severity === Severity.WARNING);
   if (warnings.length > 0) {
@@ -328,6 +342,31 @@ function gate(out: Rendered, options: PolicyOptions, warn: (m: string) => void):
     const failing = result.findings.filter((f) => f.severity === Severity.ERROR || options.warningsAsErrors);
     throw new Error(`policy gate failed (${failing.length} finding${failing.length === 1 ? '' : 's'}):\n  ${failing.map(line).join('\n  ')}`);
   }
+  return result.findings.length === 0 ? effective : undefined;
+}
+
+/**
+ * Whether this process is the app of a `cdk8s synth` run with validation
+ * plugins: the cdk8s CLI sets `CDK8S_OUTDIR` and
+ * `CDK8S_RECORD_CONSTRUCT_METADATA=true` for it, and runs the plugins on the
+ * output right after. (An app may record construct metadata on its own, as
+ * this repository's apps/main.ts does; that alone is no such run.)
+ */
+function underCdk8sSynthWithValidations(): boolean {
+  return process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true' && process.env.CDK8S_OUTDIR !== undefined;
+}
+
+/**
+ * Leaves the gate's receipt (lib/policy/receipt.ts) beside the app's
+ * manifests, so the `PolicyValidation` plugin does not check the same bytes
+ * with the same options again. The plugin removes it.
+ */
+function addGateReceipt(out: Rendered, options: PolicyOptions): void {
+  const manifests = new Map([...out.files].filter(([file]) => /\.ya?ml$/.test(file)));
+  if (manifests.size === 0) {
+    return; // the plugin is given no file of this app, so it would not take the receipt
+  }
+  out.files.set(GATE_RECEIPT_FILE, gateReceiptText(options, manifests));
 }
 
 /** Writes an app's files into a new temporary folder beside its output folder. */
