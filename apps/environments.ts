@@ -36,6 +36,12 @@ export interface Environment {
   /** Log level passed to every service. */
   readonly logLevel: string;
   /**
+   * Clusters Argo CD deploys the environment to, by the names they are
+   * registered under in Argo CD (one ApplicationSet over all of them). When
+   * unset, Flux in the environment's own cluster applies its folder.
+   */
+  readonly argoCdClusters?: string[];
+  /**
    * How the storefront is exposed: Gateway API routes on a Gateway of class
    * `className`, or Ingress objects for the IngressClass `className`; TLS from
    * cert-manager's `clusterIssuer`.
@@ -94,6 +100,7 @@ export const PRODUCTION: Environment = {
   orderEvents: { bootstrapServers: ['kafka-0.kafka.streaming.svc:9092', 'kafka-1.kafka.streaming.svc:9092', 'kafka-2.kafka.streaming.svc:9092'], maxReplicas: 12 },
   resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   logLevel: 'info',
+  argoCdClusters: ['prod-eu-west', 'prod-us-east'],
   edge: { mode: IngressMode.GATEWAY_API, className: 'eg', clusterIssuer: 'letsencrypt' },
   observability: { namespace: 'monitoring', operatorRelease: 'kube-prometheus-stack', otlpEndpoint: 'http://otel-collector.monitoring.svc:4317' },
 };

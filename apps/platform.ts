@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { FluxDeployment, setKubernetesVersion } from '../lib';
+import { addArgoCdSyncWaves, ArgoCdDeployment, ArgoCdDestination, FluxDeployment, setKubernetesVersion } from '../lib';
 import { Environment } from './environments';
 import { buildIngress } from './ingress';
 import { buildObservability } from './observability';
@@ -15,14 +15,30 @@ export function buildPlatform(app: App, env: Environment): void {
   buildDelivery(app, env);
 }
 
-/** Git repository of this platform; Flux applies each environment's dist/ folder from it. */
+/** Git repository of this platform; Flux or Argo CD applies each environment's dist/ folder from it. */
 export const PLATFORM_REPOSITORY = 'https://github.com/shop/platform';
 
-/** The Flux objects that apply this environment's `dist/` folder (GitOps: commit dist/, Flux applies it). */
-export function buildDelivery(app: App, env: Environment): FluxDeployment {
+/**
+ * The GitOps objects that apply this environment's `dist/` folder (commit
+ * dist/, the engine applies it): Flux in the environment's own cluster, or an
+ * Argo CD ApplicationSet over the environment's clusters. Call it last: with
+ * Argo CD it orders the objects of every chart with sync waves.
+ */
+export function buildDelivery(app: App, env: Environment): FluxDeployment | ArgoCdDeployment {
   const delivery = new Chart(app, 'delivery', { disableResourceNameHashes: true });
-  return new FluxDeployment(delivery, 'platform', {
+  if (env.argoCdClusters === undefined) {
+    return new FluxDeployment(delivery, 'platform', {
+      url: PLATFORM_REPOSITORY,
+      stages: [{ name: env.name, path: `./dist/${env.name}` }],
+    });
+  }
+  // Migrations complete before the services roll; see docs/delivery.md.
+  addArgoCdSyncWaves(app);
+  return new ArgoCdDeployment(delivery, 'platform', {
     url: PLATFORM_REPOSITORY,
-    stages: [{ name: env.name, path: `./dist/${env.name}` }],
+    path: `dist/${env.name}`,
+    destination: ArgoCdDestination.clusters(env.argoCdClusters),
+    // This file goes to the Argo CD cluster, not to the workload clusters.
+    exclude: ['construct-metadata.json', 'delivery.k8s.yaml'],
   });
 }

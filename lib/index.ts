@@ -25,9 +25,12 @@ export type {
   WorkflowTriggers,
 } from './docker';
 
-// FluxDeployment (GitOps delivery of dist/)
+// FluxDeployment and ArgoCdDeployment (GitOps delivery of dist/)
 export { FluxDeployment } from './gitops';
 export type { FluxDeploymentProps, FluxStage } from './gitops';
+export { ArgoCdDeployment, ArgoCdDestination, addArgoCdSyncWaves } from './gitops';
+export { ARGO_CD_SYNC_WAVE_ANNOTATION } from './common/annotations';
+export type { ArgoCdDeploymentProps, ArgoCdRetryOptions, ArgoCdSyncOptions, ArgoCdSyncWaveOptions } from './gitops';
 
 // GoMicroservice
 export {

@@ -68,6 +68,7 @@ const PACKAGES: ReadonlyArray<{ pkg: string; groups?: readonly string[] }> = [
   { pkg: '@kubernetes-models/external-secrets', groups: ['external-secrets.io'] },
   { pkg: '@kubernetes-models/sealed-secrets', groups: ['bitnami.com'] },
   { pkg: '@kubernetes-models/flux-cd', groups: ['kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io'] },
+  { pkg: '@kubernetes-models/argo-cd', groups: ['argoproj.io'] },
   { pkg: '@kubernetes-models/keda', groups: ['keda.sh'] },
 ];
 

@@ -121,3 +121,27 @@ test('the example platform synthesizes byte-identically twice', () => {
   const once = () => JSON.stringify(ENVIRONMENTS.map((e) => synthEnvironment(e.name)));
   expect(once()).toBe(once());
 });
+
+describe('example platform delivery: each environment carries its GitOps objects', () => {
+  test('staging: Flux applies ./dist/staging in its own cluster; no Argo CD sync waves', () => {
+    const manifests = synthEnvironment(STAGING.name);
+    const delivery = manifests.filter((m) => /fluxcd\.io|argoproj\.io/.test(m.apiVersion));
+    expect(delivery.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['GitRepository/platform', 'Kustomization/platform-staging']);
+    expect(delivery[1].spec.path).toBe('./dist/staging');
+    expect(manifests.filter((m) => m.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)).toEqual([]);
+  });
+
+  test('production: an Argo CD ApplicationSet over two clusters; migrations sync in an earlier wave than the services', () => {
+    const manifests = synthEnvironment(PRODUCTION.name);
+    const delivery = manifests.filter((m) => /fluxcd\.io|argoproj\.io/.test(m.apiVersion));
+    expect(delivery.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['ApplicationSet/platform']);
+    const [set] = delivery;
+    expect(set.spec.generators).toEqual([{ list: { elements: [{ name: 'prod-eu-west' }, { name: 'prod-us-east' }] } }]);
+    expect(set.spec.template.spec.source).toMatchObject({ path: 'dist/production', directory: { exclude: '{construct-metadata.json,delivery.k8s.yaml}' } });
+    const wave = (m: Manifest): string | undefined => m.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    const migration = manifests.filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'migration');
+    expect(migration.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
+    expect(migration.every((m) => wave(m) === '-1')).toBe(true);
+    expect(manifests.filter((m) => m.kind === 'Deployment').map(wave)).toEqual(manifests.filter((m) => m.kind === 'Deployment').map(() => undefined));
+  });
+});

@@ -40,3 +40,9 @@ export function prometheusScrapeAnnotations(port: number, path: string): Record<
     [PROMETHEUS_PATH_ANNOTATION]: path,
   };
 }
+
+/** Argo CD: the sync wave of an object, an integer as a string; lower waves sync (and become healthy) first. */
+export const ARGO_CD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/** Argo CD: marks an object as a hook (`PreSync`, `PostSync`, ...) rather than a synced resource. @internal */
+export const ARGO_CD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';

@@ -6,6 +6,7 @@ import { fail, show } from '../common/errors';
 import { seconds } from '../common/durations';
 import { LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, MANAGED_BY } from '../common/labels';
 import { validateDnsLabel } from '../common/names';
+import { goDuration, isGitRef, validateGitUrl } from './git';
 
 /** One folder of synthesized manifests that Flux applies as a unit. */
 export interface FluxStage {
@@ -70,8 +71,6 @@ export const FLUX_DEPLOYMENT_DEFAULTS = {
   ignore: 'construct-metadata.json\n',
 } as const;
 
-const URL = /^(https|ssh):\/\/[^\s]+$/;
-const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._/-]+$/;
 const PATH = /^\.\/(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*$/;
 
 /**
@@ -98,11 +97,9 @@ export class FluxDeployment extends Construct {
   constructor(scope: Construct, id: string, props: FluxDeploymentProps) {
     super(scope, id);
     validateDnsLabel(this, 'id', id);
-    if (typeof props.url !== 'string' || !URL.test(props.url)) {
-      fail(this, `url (${show(props.url)}) must be an https:// or ssh:// Git URL`);
-    }
+    validateGitUrl(this, 'url', props.url);
     const branch = props.branch ?? FLUX_DEPLOYMENT_DEFAULTS.branch;
-    if (typeof branch !== 'string' || !BRANCH.test(branch)) {
+    if (!isGitRef(branch)) {
       fail(this, `branch (${show(branch)}) must be a branch name such as "main"`);
     }
     const namespace = props.namespace ?? FLUX_DEPLOYMENT_DEFAULTS.namespace;
@@ -165,15 +162,4 @@ export class FluxDeployment extends Construct {
       return kustomization;
     });
   }
-}
-
-/** A Go duration string for whole seconds, in the largest exact unit. */
-function goDuration(s: number): string {
-  if (s % 3600 === 0) {
-    return `${s / 3600}h`;
-  }
-  if (s % 60 === 0) {
-    return `${s / 60}m`;
-  }
-  return `${s}s`;
 }

@@ -24,7 +24,8 @@ describe('schema', () => {
     for (const k of ['apps/v1/Deployment', 'policy/v1/PodDisruptionBudget', 'autoscaling/v2/HorizontalPodAutoscaler',
       'networking.k8s.io/v1/NetworkPolicy', 'monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PodMonitor',
       'monitoring.coreos.com/v1/PrometheusRule', 'cert-manager.io/v1/Certificate', 'gateway.networking.k8s.io/v1/Gateway',
-      'gateway.networking.k8s.io/v1/HTTPRoute', 'gateway.networking.k8s.io/v1/GRPCRoute']) {
+      'gateway.networking.k8s.io/v1/HTTPRoute', 'gateway.networking.k8s.io/v1/GRPCRoute',
+      'argoproj.io/v1alpha1/Application', 'argoproj.io/v1alpha1/ApplicationSet']) {
       expect(kinds).toContain(k);
     }
     expect(kinds).not.toContain('extensions/v1beta1/Ingress');
@@ -65,7 +66,7 @@ describe('generated validators', () => {
     }).packages;
     const versions = schemaValidators().versions;
     expect(Object.keys(versions)).toEqual(['kubernetes-models', '@kubernetes-models/gateway-api', '@kubernetes-models/prometheus-operator', '@kubernetes-models/cert-manager',
-      '@kubernetes-models/external-secrets', '@kubernetes-models/sealed-secrets', '@kubernetes-models/flux-cd', '@kubernetes-models/keda']);
+      '@kubernetes-models/external-secrets', '@kubernetes-models/sealed-secrets', '@kubernetes-models/flux-cd', '@kubernetes-models/argo-cd', '@kubernetes-models/keda']);
     for (const [pkg, version] of Object.entries(versions)) {
       expect(pinned.find((p) => p.name === pkg)?.version).toBe(version);
     }
