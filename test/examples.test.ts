@@ -140,8 +140,10 @@ describe('example platform delivery: each environment carries its GitOps objects
     expect(set.spec.template.spec.source).toMatchObject({ path: 'dist/production', directory: { exclude: '{construct-metadata.json,delivery.k8s.yaml}' } });
     const wave = (m: Manifest): string | undefined => m.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     const migration = manifests.filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'migration');
-    expect(migration.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
-    expect(migration.every((m) => wave(m) === '-1')).toBe(true);
+    expect(migration.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'ExternalSecret', 'Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
+    // The migration's ExternalSecret is a secret source: it syncs first, so its Secret exists when the Job starts.
+    expect(migration.filter((m) => m.kind !== 'ExternalSecret').every((m) => wave(m) === '-1')).toBe(true);
+    expect(manifests.filter((m) => m.kind === 'ExternalSecret').map(wave)).toEqual(['-2', '-2']);
     expect(manifests.filter((m) => m.kind === 'Deployment').map(wave)).toEqual(manifests.filter((m) => m.kind === 'Deployment').map(() => undefined));
   });
 });
