@@ -4,8 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Transpile only: type-checking belongs to `npm run typecheck`.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+    // Transpile only (tsconfig.json sets `isolatedModules`, so ts-jest transpiles each file on its own):
+    // type-checking belongs to `npm run typecheck`.
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

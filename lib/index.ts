@@ -108,7 +108,8 @@ export type { SynthOptions } from './synth';
 // Kubernetes versions
 export {
   KubernetesVersion, KUBERNETES_VERSIONS, DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSION_CONTEXT,
-  KubernetesFeature, KubernetesFeatureInfo, KUBERNETES_FEATURES,
+  KubernetesFeature, KUBERNETES_FEATURES,
   setKubernetesVersion, kubernetesVersionOf, compareKubernetesVersions, kubernetesFeatureSince,
   supportsKubernetesFeature, nativeSidecarsAvailable,
 } from './common/kubernetes-version';
+export type { KubernetesFeatureInfo } from './common/kubernetes-version';

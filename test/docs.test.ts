@@ -1,13 +1,12 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { POLICY_RULES } from '../lib/policy/rules';
+import { docPages, markedInterfaces, missingDefaults, publicInterfaces, rewritePage, stalePages } from '../scripts/docs-tables';
 
 /**
- * The hand-written tables of docs/ checked against the code they describe:
- * the policy rules table lists exactly POLICY_RULES, and the GoMicroservice
- * props table lists exactly the props of GoMicroserviceProps with the value
- * of each `@default`.
+ * The tables of docs/ against the code they describe: the policy rules table
+ * lists exactly POLICY_RULES, and every props table is the one
+ * scripts/docs-tables.ts (`npm run docs`) generates from the TSDoc.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -47,43 +46,65 @@ describe('docs/policy.md', () => {
   });
 });
 
-describe('docs/go-microservice.md', () => {
-  /** Each prop of GoMicroserviceProps (inherited ones included) with its `@default` text, if any. */
-  function propsWithDefaults(): Map<string, string | undefined> {
-    const file = path.join(ROOT, 'lib/go-microservice/go-microservice-props.ts');
-    const program = ts.createProgram([file], { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [], noEmit: true });
-    const checker = program.getTypeChecker();
-    const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
-    const props = checker.getExportsOfModule(moduleSymbol).find((s) => s.name === 'GoMicroserviceProps')!;
-    const type = checker.getDeclaredTypeOfSymbol(props);
-    const result = new Map<string, string | undefined>();
-    for (const p of checker.getPropertiesOfType(type)) {
-      const tag = p.getJsDocTags(checker).find((t) => t.name === 'default');
-      result.set(p.name, tag ? ts.displayPartsToString(tag.text).trim() : undefined);
-    }
-    return result;
-  }
+describe('props tables of docs/', () => {
+  // The public interfaces as the TypeScript compiler reads them from the entry points (a few seconds).
+  const interfaces = publicInterfaces();
 
-  const rows = tableAfter('docs/go-microservice.md', '## Props');
-  const documented = new Map(rows.map((r) => [r[0].replace(/`/g, ''), r[1]]));
-  const props = propsWithDefaults();
-
-  test('the props table names every prop of GoMicroserviceProps and no other', () => {
-    const tableProps = [...new Set([...documented.keys()].map((k) => k.split('.')[0]))].sort();
-    expect(tableProps).toEqual([...props.keys()].sort());
+  test('every marked props table is what `npm run docs` generates from the TSDoc', () => {
+    // GIVEN the pages as committed, WHEN their marked tables are regenerated
+    const stale = [...stalePages(ROOT, interfaces).keys()];
+    // THEN none changes
+    expect(stale).toEqual([]);
   });
 
-  test('each prop with a value as its @default shows that value in the table', () => {
-    const mismatched: string[] = [];
-    for (const [name, def] of props) {
-      if (def === undefined || def.startsWith('-')) {
-        continue; // no default, or a described one ("- a new one is created")
-      }
-      const cell = (documented.get(name) ?? '').replace(/`/g, '');
-      if (!cell.includes(def.replace(/`/g, ''))) {
-        mismatched.push(`${name}: @default ${def}, table says "${cell}"`);
-      }
-    }
-    expect(mismatched).toEqual([]);
+  test('every optional prop of an exported interface has a @default (a value, or "- what happens")', () => {
+    expect(missingDefaults(interfaces)).toEqual([]);
+  });
+
+  test('every exported *Props interface has a props table in docs/', () => {
+    const marked = new Set(docPages().flatMap((page) => markedInterfaces(readFileSync(path.join(ROOT, page), 'utf8'))));
+    const undocumented = [...interfaces.keys()].filter((name) => name.endsWith('Props') && !marked.has(name));
+    expect(undocumented).toEqual([]);
+  });
+
+  test('a table that no longer matches its interface is rewritten, with required props, literal and described defaults', () => {
+    // GIVEN a page whose table for SynthOptions is out of date
+    const page = 'intro\n<!-- props:SynthOptions -->\n| old |\n<!-- /props -->\nend\n';
+    // WHEN it is regenerated
+    const next = rewritePage('page.md', page, new Map([['SynthOptions', [
+      { name: 'image', type: 'string', optional: false, description: 'The image.' },
+      { name: 'replicas', type: 'number', optional: true, defaultText: '3', description: 'Pods.' },
+      { name: 'policy', type: 'PolicyOptions | false', optional: true, defaultText: '- the gate runs', description: 'A | B.' },
+      { name: 'strict', type: 'boolean', optional: true, defaultText: 'false - a warning', description: 'Strict.' },
+    ]]]));
+    // THEN the region holds the new table and the rest of the page is kept
+    expect(next).toEqual([
+      'intro',
+      '<!-- props:SynthOptions -->',
+      '| Prop | Type | Default | Description |',
+      '| --- | --- | --- | --- |',
+      '| `image` | `string` | required | The image. |',
+      '| `replicas` | `number` | `3` | Pods. |',
+      '| `policy` | `PolicyOptions \\| false` | the gate runs | A \\| B. |',
+      '| `strict` | `boolean` | `false`: a warning | Strict. |',
+      '<!-- /props -->',
+      'end',
+      '',
+    ].join('\n'));
+  });
+
+  test('throws on a marker that names no exported interface', () => {
+    expect(() => rewritePage('page.md', '<!-- props:NoSuchProps -->\n<!-- /props -->\n', interfaces))
+      .toThrow('page.md: <!-- props:NoSuchProps --> names no interface exported by lib/index.ts, lib/local/index.ts, lib/policy/jest.ts');
+  });
+
+  test('a marker quoted inside a line of text is not a marker', () => {
+    const page = 'Tables sit between `<!-- props:Name -->` and `<!-- /props -->`.\n';
+    expect(rewritePage('page.md', page, interfaces)).toEqual(page);
+  });
+
+  test('throws on a marker without its end marker', () => {
+    expect(() => rewritePage('page.md', '<!-- props:SynthOptions -->\n| a |\n', interfaces))
+      .toThrow('page.md: every <!-- props:Name --> needs its own <!-- /props --> after it');
   });
 });

@@ -171,7 +171,10 @@ export interface BackendTrack {
 export interface IRoutableBackend extends IConstruct, IAdmitsTraffic {
   /** `metadata.name` of the Service. */
   readonly name: string;
-  /** Namespace of the Service and its pods, when known. */
+  /**
+   * Namespace of the Service and its pods, when known.
+   * @default - not known; a route needs it to equal the ingress's namespace
+   */
   readonly namespace?: string;
   /** Labels that select the backend's pods. */
   readonly selectorLabels: Record<string, string>;
@@ -203,9 +206,15 @@ export interface MetricsEndpoint {
  * it: a literal `value` or a `valueFrom` source.
  */
 export interface EnvValueLike {
-  /** Literal value. */
+  /**
+   * Literal value.
+   * @default - no literal value; `valueFrom` is used
+   */
   readonly value?: unknown;
-  /** `valueFrom` source (field, ConfigMap or Secret reference). */
+  /**
+   * `valueFrom` source (field, ConfigMap or Secret reference).
+   * @default - no source; `value` is used
+   */
   readonly valueFrom?: unknown;
 }
 
@@ -218,7 +227,10 @@ export interface EnvValueLike {
 export interface IMonitorableWorkload extends IConstruct, INetworkPeer, IAdmitsTraffic {
   /** `metadata.name` of the workload and its Service. */
   readonly name: string;
-  /** Namespace of the workload, when known. */
+  /**
+   * Namespace of the workload, when known.
+   * @default - not known: the workload cannot be admitted by namespace, so monitoring it is an error
+   */
   readonly namespace?: string;
   /** Labels copied onto the objects monitoring creates for it (a ServiceMonitor). */
   readonly labels: Record<string, string>;

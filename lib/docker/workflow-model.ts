@@ -10,15 +10,20 @@ export interface Workflow {
   readonly name: string;
   readonly on: WorkflowTriggers;
   readonly permissions: WorkflowPermissions;
+  /** @default - runs are not grouped; each one runs */
   readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': boolean | string };
+  /** @default - no workflow-wide variables */
   readonly env?: Record<string, string>;
   readonly jobs: Record<string, WorkflowJob>;
 }
 
 /** Events that start a workflow. */
 export interface WorkflowTriggers {
+  /** @default - not started by pushes */
   readonly push?: { readonly branches?: string[]; readonly tags?: string[] };
+  /** @default - not started by pull requests */
   readonly pull_request?: { readonly branches?: string[] };
+  /** @default - cannot be started by hand */
   readonly workflow_dispatch?: Record<string, never>;
 }
 
@@ -32,11 +37,15 @@ export type WorkflowPermissions = Partial<Record<
 export interface WorkflowJob {
   readonly name: string;
   readonly 'runs-on': string;
+  /** @default - starts at once, in parallel with the other jobs */
   readonly needs?: string[];
+  /** @default - always runs */
   readonly if?: string;
   readonly permissions: WorkflowPermissions;
   readonly 'timeout-minutes': number;
+  /** @default - no outputs */
   readonly outputs?: Record<string, string>;
+  /** @default - no job-wide variables */
   readonly env?: Record<string, string>;
   readonly steps: WorkflowStep[];
 }
@@ -45,21 +54,26 @@ export interface WorkflowJob {
 export type WorkflowStep = WorkflowActionStep | WorkflowRunStep;
 
 interface WorkflowStepBase {
+  /** @default - no id; later steps cannot read its outputs */
   readonly id?: string;
   readonly name: string;
+  /** @default - runs when the steps before it passed */
   readonly if?: string;
+  /** @default - no step variables */
   readonly env?: Record<string, string>;
 }
 
 /** A step that runs an action, pinned by `owner/repo@ref`. */
 export interface WorkflowActionStep extends WorkflowStepBase {
   readonly uses: string;
+  /** @default - no inputs */
   readonly with?: Record<string, string | number | boolean>;
 }
 
 /** A step that runs a shell command. */
 export interface WorkflowRunStep extends WorkflowStepBase {
   readonly run: string;
+  /** @default - the job's working directory */
   readonly 'working-directory'?: string;
 }
 

@@ -195,7 +195,10 @@ export interface ResolvedAutoscaling {
   readonly maxReplicas: number;
   /** CPU utilization target, percent. */
   readonly targetCpuUtilizationPercent: number;
-  /** Memory utilization target, percent, if any. */
+  /**
+   * Memory utilization target, percent, if any.
+   * @default - no memory target
+   */
   readonly targetMemoryUtilizationPercent?: number;
   /** Scale-down stabilization window, seconds. */
   readonly scaleDownStabilizationSeconds: number;

@@ -14,7 +14,7 @@ import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateIntegerInRange, validatePort } from '../common/validate';
 import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AllowFromOptions, GoMicroserviceProps, ResolvedAutoscaling } from './go-microservice-props';
-import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
+import { createAutoscaler, createDisruptionBudget, resolveReplicas } from './scaling';
 import { GoServicePortName, GoServiceSettings, resolveGoService } from './go-service';
 import { versionFromImage } from '../common/images';
 import { BlueGreenColor, ReleaseKind, ResolvedRelease } from './release';
@@ -23,7 +23,7 @@ import { ReleaseTrack, ReleaseTrackResources } from './release-track';
 import { ScaledObject } from '../../imports/keda.sh';
 import { createGoDeployment } from './go-deployment';
 import { GoMigrationJob, MIGRATION_DEFAULTS, MigrationOptions, MigrationOrdering } from './go-migration-job';
-import { createScaledObject, ResolvedKedaScaling, resolveKedaScaling } from './keda';
+import { createScaledObject, ResolvedKedaScaling } from './keda';
 import { resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
 // --- end workloads ---
@@ -150,16 +150,11 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     }
     const ownPodLabels = this.release ? { ...this.labels, [TRACK_LABEL]: this.release.ownTrack } : this.labels;
 
-    this.autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
-    if (this.autoscaling && props.replicas !== undefined) {
-      fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
-    }
-    this.keda = props.keda ? resolveKedaScaling(this, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
-    this.replicas = this.autoscaling || this.keda ? undefined : props.replicas ?? MICROSERVICE_DEFAULTS.replicas;
-    if (this.replicas !== undefined) {
-      validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
-    }
-    this.replicaFloor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
+    const scaling = resolveReplicas(this, props, MICROSERVICE_DEFAULTS.replicas);
+    this.autoscaling = scaling.autoscaling;
+    this.keda = scaling.keda;
+    this.replicas = scaling.replicas;
+    this.replicaFloor = scaling.floor;
     const maxUnavailable = props.disruptionBudget?.maxUnavailable ?? MICROSERVICE_DEFAULTS.maxUnavailable;
     validateIntegerInRange(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 1, 10000);
 

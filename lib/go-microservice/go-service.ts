@@ -26,9 +26,15 @@ export interface SecretKeyReference {
 
 /** CPU and memory quantities, written as in YAML (`'250m'`, `'256Mi'`). */
 export interface ResourceQuantities {
-  /** CPU, in cores (`'1'`) or millicores (`'250m'`). */
+  /**
+   * CPU, in cores (`'1'`) or millicores (`'250m'`).
+   * @default - the default of the option the quantities are given for
+   */
   readonly cpu?: string;
-  /** Memory, in bytes with a binary suffix (`'256Mi'`, `'1Gi'`). */
+  /**
+   * Memory, in bytes with a binary suffix (`'256Mi'`, `'1Gi'`).
+   * @default - the default of the option the quantities are given for
+   */
   readonly memory?: string;
 }
 
@@ -179,9 +185,15 @@ export interface GoServicePort {
 export interface ResolvedProbe {
   /** HTTP or gRPC. */
   readonly kind: ProbeKind;
-  /** HTTP path, for HTTP probes. */
+  /**
+   * HTTP path, for HTTP probes.
+   * @default - none, for gRPC probes
+   */
   readonly path?: string;
-  /** gRPC health service name, for gRPC probes. */
+  /**
+   * gRPC health service name, for gRPC probes.
+   * @default - none, for HTTP probes; a gRPC probe without one checks the whole server
+   */
   readonly grpcService?: string;
   /** Container port. */
   readonly port: number;
@@ -218,17 +230,26 @@ export interface GoServiceSettings {
   readonly name: string;
   /** The pinned image. */
   readonly image: string;
-  /** Image tag or short digest, for the version label. */
+  /**
+   * Image tag or short digest, for the version label.
+   * @default - none: the image has neither tag nor digest to show
+   */
   readonly version?: string;
   /** HTTP container port (a worker's metrics port, which serves its probes). */
   readonly httpPort: number;
-  /** gRPC container port, if any. */
+  /**
+   * gRPC container port, if any.
+   * @default - none: no gRPC port
+   */
   readonly grpcPort?: number;
   /** Port that serves metrics (the HTTP port unless a separate one is set). */
   readonly metricsPort: number;
   /** Metrics path. */
   readonly metricsPath: string;
-  /** Dedicated health port, if any. */
+  /**
+   * Dedicated health port, if any.
+   * @default - none: probes use the HTTP (or gRPC) port
+   */
   readonly healthPort?: number;
   /** Every container port, in the order http, grpc, metrics, health (none for a job). */
   readonly ports: GoServicePort[];

@@ -14,10 +14,10 @@ import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService 
 import { GoPodProps, resolvePod } from './pod-props';
 import { GoPodTemplate } from './pod-template';
 import { ScaledObject } from '../../imports/keda.sh';
-import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
+import { createScaledObject, KedaScalingOptions, ResolvedKedaScaling } from './keda';
 import { MICROSERVICE_DEFAULTS } from './go-microservice-defaults';
 import { AutoscalingOptions, DisruptionBudgetOptions, ResolvedAutoscaling } from './go-microservice-props';
-import { createAutoscaler, createDisruptionBudget, resolveAutoscaling } from './scaling';
+import { createAutoscaler, createDisruptionBudget, resolveReplicas } from './scaling';
 
 /** Props of a `GoWorker`. */
 export interface GoWorkerProps extends Omit<GoServiceProps, 'httpPort' | 'grpcPort'>, GoPodProps {
@@ -195,16 +195,11 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
       partOf: props.partOf,
     });
 
-    this.autoscaling = props.autoscaling ? resolveAutoscaling(this, props.autoscaling) : undefined;
-    if (this.autoscaling && props.replicas !== undefined) {
-      fail(this, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
-    }
-    this.keda = props.keda ? resolveKedaScaling(this, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
-    this.replicas = this.autoscaling || this.keda ? undefined : props.replicas ?? WORKER_DEFAULTS.replicas;
-    if (this.replicas !== undefined) {
-      validateIntegerInRange(this, 'replicas', this.replicas, 1, 10000);
-    }
-    const floor = this.autoscaling?.minReplicas ?? this.keda?.minReplicas ?? this.replicas!;
+    const scaling = resolveReplicas(this, props, WORKER_DEFAULTS.replicas);
+    this.autoscaling = scaling.autoscaling;
+    this.keda = scaling.keda;
+    this.replicas = scaling.replicas;
+    const floor = scaling.floor;
     const pod = resolvePod(this, props, settings.name);
 
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: this.labels });

@@ -21,17 +21,29 @@ export interface ReleaseTrackResources {
   readonly selectorLabels: Record<string, string>;
   /** Image of the track's pods. */
   readonly image: string;
-  /** Replicas when autoscaling is off; `undefined` when the HPA decides. */
+  /**
+   * Replicas when autoscaling is off; `undefined` when the HPA decides.
+   * @default - none: the HPA decides
+   */
   readonly replicas?: number;
-  /** Autoscaling bounds of the track, when autoscaling. */
+  /**
+   * Autoscaling bounds of the track, when autoscaling.
+   * @default - none: the track runs `replicas` pods
+   */
   readonly autoscaling?: ResolvedAutoscaling;
   /** The track's Deployment. */
   readonly deployment: kplus.Deployment;
   /** The track's main container. */
   readonly container: kplus.Container;
-  /** The track's HorizontalPodAutoscaler, when autoscaling. */
+  /**
+   * The track's HorizontalPodAutoscaler, when autoscaling.
+   * @default - none: the track runs `replicas` pods
+   */
   readonly autoscaler?: kplus.HorizontalPodAutoscaler;
-  /** The track's PodDisruptionBudget, when two or more of its pods run. */
+  /**
+   * The track's PodDisruptionBudget, when two or more of its pods run.
+   * @default - none: fewer than two pods of the track run
+   */
   readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
   /** The NetworkPolicy of the track's pods; `allowFrom` adds every rule to it too. */
   readonly networkPolicy: kplus.NetworkPolicy;

@@ -6,6 +6,7 @@ import { apiObjectOf, k8s, kplus } from '../common/plus';
 import { validateDistinct, validateIntegerInRange } from '../common/validate';
 import { AUTOSCALING_DEFAULTS } from './go-microservice-defaults';
 import { AutoscalingOptions, ResolvedAutoscaling } from './go-microservice-props';
+import { KedaScalingOptions, ResolvedKedaScaling, resolveKedaScaling } from './keda';
 
 /** Metadata of one object of a Go workload. @internal */
 export interface ObjectMetadata {
@@ -37,6 +38,45 @@ export function resolveAutoscaling(scope: Construct, o: AutoscalingOptions): Res
   r.metrics.forEach((m, i) => m._validate(scope, `autoscaling.metrics[${i}]`));
   validateDistinct(scope, 'custom metric', r.metrics.map((m, i) => [`autoscaling.metrics[${i}]`, m._key()]));
   return r;
+}
+
+/** How many pods a Deployment shape runs, resolved once. @internal */
+export interface ResolvedReplicas {
+  /** The HPA settings, when `autoscaling` is set. */
+  readonly autoscaling?: ResolvedAutoscaling;
+  /** The KEDA settings, when `keda` is set. */
+  readonly keda?: ResolvedKedaScaling;
+  /** `spec.replicas`; undefined when an autoscaler owns the count. */
+  readonly replicas?: number;
+  /**
+   * Fewest pods that run: `autoscaling.minReplicas`, `keda.minReplicas`, or
+   * `replicas`. The disruption budget and the topology spread are sized on it.
+   */
+  readonly floor: number;
+}
+
+/**
+ * Resolves `replicas`, `autoscaling` and `keda` of a Deployment shape (they
+ * exclude each other) and the replica floor they give.
+ *
+ * @internal
+ */
+export function resolveReplicas(
+  scope: Construct,
+  props: { readonly replicas?: number; readonly autoscaling?: AutoscalingOptions; readonly keda?: KedaScalingOptions },
+  defaultReplicas: number,
+): ResolvedReplicas {
+  const autoscaling = props.autoscaling ? resolveAutoscaling(scope, props.autoscaling) : undefined;
+  if (autoscaling && props.replicas !== undefined) {
+    fail(scope, `replicas (${props.replicas}) cannot be combined with autoscaling: set autoscaling.minReplicas and maxReplicas instead`);
+  }
+  const keda = props.keda ? resolveKedaScaling(scope, props.keda, { autoscaling: props.autoscaling !== undefined, replicas: props.replicas }) : undefined;
+  const replicas = autoscaling || keda ? undefined : props.replicas ?? defaultReplicas;
+  if (replicas !== undefined) {
+    validateIntegerInRange(scope, 'replicas', replicas, 1, 10000);
+  }
+  const floor = autoscaling?.minReplicas ?? keda?.minReplicas ?? replicas!;
+  return { autoscaling, keda, replicas, floor };
 }
 
 /**

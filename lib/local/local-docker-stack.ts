@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Container } from '@cdktf/provider-docker/lib/container';
+import { Container, ContainerHealthcheck, ContainerPorts } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
@@ -148,7 +148,10 @@ export interface LocalService {
   readonly settings: GoServiceSettings;
   /** The generated Dockerfile. */
   readonly dockerfile: GoDockerfile;
-  /** The generated CI workflow, when `workflow` is set. */
+  /**
+   * The generated CI workflow, when `workflow` is set.
+   * @default - none, when the service has no `workflow` options
+   */
   readonly workflow?: GoServiceWorkflow;
   /** Build context, relative to the Terraform working directory. */
   readonly context: string;
@@ -204,6 +207,11 @@ export class LocalDockerStack extends TerraformStack {
   /** The generated `prometheus.yml`, when Prometheus is on. */
   public readonly prometheusConfig?: string;
 
+  /** Published host ports, with the container that publishes each. */
+  private readonly hostPorts = new Map<number, string>();
+  /** Container names taken so far. */
+  private readonly names = new Set<string>();
+
   constructor(scope: Construct, id: string, props: LocalDockerStackProps) {
     super(scope, id);
 
@@ -219,191 +227,13 @@ export class LocalDockerStack extends TerraformStack {
     this.network = new Network(this, 'Network', { name: networkName, driver: 'bridge' });
     this.network.overrideLogicalId(networkName);
 
-    const hostPorts = new Map<number, string>();
-    const claimHostPort = (owner: string, prop: string, port: number) => {
-      validatePort(this, prop, port);
-      const other = hostPorts.get(port);
-      if (other !== undefined) {
-        fail(this, `${prop} (${port}) is already published by ${other}: set hostPorts to a free port`);
-      }
-      hostPorts.set(port, owner);
-    };
-
-    const names = new Set<string>();
-    this.services = props.services.map((options, i) => {
-      const prop = `services[${i}]`;
-      if (options.name !== undefined && options.service.name !== undefined) {
-        fail(this, `${prop}.name (${show(options.name)}) has no effect when service.name (${show(options.service.name)}) is set: remove one of them`);
-      }
-      const name = options.service.name ?? options.name;
-      if (name === undefined) {
-        fail(this, `${prop}.name (undefined) is required when service.name is not set`);
-      }
-      validateDnsLabel(this, `${prop}.name`, name);
-      if (names.has(name)) {
-        fail(this, `${prop}.name (${show(name)}) is already used by another service: each service needs its own name`);
-      }
-      names.add(name);
-      const scope = new Construct(this, name);
-      const settings = resolveGoService(scope, options.service, name);
-
-      if (typeof options.context !== 'string' || options.context.trim() === '' || path.isAbsolute(options.context)) {
-        fail(this, `${prop}.context (${show(options.context)}) must be a relative path from the Terraform working directory to the Go module, e.g. "../../services/${name}"`);
-      }
-      const context = options.context.split(path.sep).join('/');
-
-      const declared = new Set(settings.ports.map((p) => p.name));
-      for (const portName of Object.keys(options.hostPorts ?? {})) {
-        if (!declared.has(portName as GoServicePortName)) {
-          fail(this, `${prop}.hostPorts.${portName} names no port of ${name}: use one of ${[...declared].join(', ')}`);
-        }
-      }
-      const ports = settings.ports.map((p) => {
-        const external = options.hostPorts?.[p.name] ?? p.number;
-        claimHostPort(`${name} (${p.name})`, `${prop}.hostPorts.${p.name}`, external);
-        return { internal: p.number, external, ip: LOCAL_DOCKER_DEFAULTS.hostIp, protocol: 'tcp' };
-      });
-
-      const dockerfile = new GoDockerfile({ ...options.dockerfile, service: settings });
-      const workflow = options.workflow !== undefined
-        ? new GoServiceWorkflow({ ...options.workflow, service: settings, dockerfile })
-        : undefined;
-
-      const image = new Image(scope, 'Image', {
-        name: settings.image,
-        keepLocally: true,
-        buildAttribute: {
-          context,
-          dockerfile: 'Dockerfile',
-          builder,
-          tag: [settings.image],
-          buildArgs: { [GO_DOCKERFILE_BUILD_ARGS.version]: settings.version ?? 'dev' },
-        },
-        // Rebuild when the generated Dockerfile changes.
-        triggers: { dockerfile: contentHash(dockerfile.dockerfile) },
-      });
-      image.overrideLogicalId(name);
-
-      const secretVariables: Record<string, TerraformVariable> = {};
-      const secretEnv: string[] = [];
-      for (const [key, ref] of Object.entries(settings.secretEnv)) {
-        const external = ref instanceof ExternalSecretSource;
-        const variable = new TerraformVariable(scope, `Secret-${key}`, {
-          type: 'string',
-          sensitive: true,
-          nullable: false,
-          // An optional reference may stay unset: the variable is then empty.
-          default: !external && ref.optional ? '' : undefined,
-          description: external
-            ? `${name}: ${key}, the value of ${ref.describe()}`
-            : `${name}: ${key}, the value of key "${ref.key}" of Secret "${ref.secretName}"${ref.optional ? ' (optional)' : ''}`,
-        });
-        variable.overrideLogicalId(variableName(`${name}_${key}`));
-        secretVariables[key] = variable;
-        secretEnv.push(`${key}=${variable.stringValue}`);
-      }
-      const envFromLists = settings.secretEnvFrom.map((secretName) => {
-        const variable = new TerraformVariable(scope, `SecretEnvFrom-${secretName}`, {
-          type: 'map(string)',
-          sensitive: true,
-          description: `${name}: every key of Secret "${secretName}", as environment variables`,
-        });
-        variable.overrideLogicalId(variableName(`${name}_${secretName}`));
-        secretVariables[secretName] = variable;
-        return Fn.formatlist('%s=%s', [Fn.keys(variable.value), Fn.values(variable.value)]);
-      });
-      const plainEnv = [
-        ...Object.entries(settings.config).map(([k, v]) => `${k}=${v}`),
-        ...Object.entries(settings.runtimeEnv).map(([k, v]) => `${k}=${v}`),
-        ...secretEnv,
-      ];
-      const env = envFromLists.length === 0 ? plainEnv : Fn.concat([plainEnv, ...envFromLists]);
-
-      const healthCheck = options.healthCheck ?? LocalHealthCheck.binary();
-      const healthcheck = this.healthcheck(`${prop}.healthCheck`, healthCheck, dockerfile, settings);
-      const grace = settings.shutdown.terminationGracePeriodSeconds;
-
-      const container = new Container(scope, 'Container', {
-        name,
-        hostname: name,
-        image: image.imageId,
-        env,
-        ports,
-        networksAdvanced: [{ name: this.network.name, aliases: [name] }],
-        healthcheck,
-        wait: healthcheck !== undefined,
-        waitTimeout: healthcheck !== undefined ? startWindowSeconds(settings.startup) + settings.readiness.periodSeconds * settings.readiness.failureThreshold : undefined,
-        restart,
-        // Kubernetes limits: memory in MiB (swap off, as on a node), CPU in cores;
-        // the CPU request becomes the relative weight.
-        memory: Math.floor(settings.memoryLimitBytes / 2 ** 20),
-        memorySwap: Math.floor(settings.memoryLimitBytes / 2 ** 20),
-        cpus: String(settings.cpuLimitCores),
-        cpuShares: cpuShares(parseQuantity(settings.requests.cpu)!),
-        readOnly: true,
-        tmpfs: { ...LOCAL_DOCKER_DEFAULTS.tmpfs },
-        user: `${dockerfile.user}:${dockerfile.user}`,
-        capabilities: { drop: ['ALL'] },
-        securityOpts: ['no-new-privileges:true'],
-        stopSignal: 'SIGTERM',
-        stopTimeout: grace,
-        destroyGraceSeconds: grace,
-        labels: [
-          { label: LABEL_MANAGED_BY, value: MANAGED_BY },
-          { label: LABEL_NAME, value: name },
-        ],
-      });
-      container.overrideLogicalId(name);
-
-      return { settings, dockerfile, workflow, context, image, container, secretVariables };
-    });
+    this.services = props.services.map((options, i) => this.addService(`services[${i}]`, options, restart, builder));
 
     if (props.prometheus !== undefined) {
-      const o = props.prometheus;
-      const imageName = o.image ?? LOCAL_DOCKER_DEFAULTS.prometheusImage;
-      validatePinnedImage(this, 'prometheus.image', imageName);
-      const hostPort = o.hostPort ?? LOCAL_DOCKER_DEFAULTS.prometheusPort;
-      claimHostPort('prometheus', 'prometheus.hostPort', hostPort);
-      if (names.has('prometheus')) {
-        fail(this, 'prometheus is also the name of a service: rename the service or leave Prometheus off');
-      }
-      const interval = seconds(this, 'prometheus.scrapeInterval', o.scrapeInterval, LOCAL_DOCKER_DEFAULTS.scrapeIntervalSeconds);
-      if (interval < 1) {
-        fail(this, `prometheus.scrapeInterval (${interval}s) must be at least 1s`);
-      }
-      this.prometheusConfig = localPrometheusConfig(
-        this.services.map((s) => ({ name: s.settings.name, port: s.settings.metricsPort, path: s.settings.metricsPath })),
-        interval,
-      );
-      this.prometheusImage = new Image(this, 'PrometheusImage', { name: imageName, keepLocally: true });
-      this.prometheusImage.overrideLogicalId('prometheus');
-      this.prometheus = new Container(this, 'Prometheus', {
-        name: 'prometheus',
-        hostname: 'prometheus',
-        image: this.prometheusImage.imageId,
-        command: [
-          '--config.file=/etc/prometheus/prometheus.yml',
-          '--storage.tsdb.path=/prometheus',
-          '--storage.tsdb.retention.time=1d',
-        ],
-        ports: [{ internal: 9090, external: hostPort, ip: LOCAL_DOCKER_DEFAULTS.hostIp, protocol: 'tcp' }],
-        networksAdvanced: [{ name: this.network.name, aliases: ['prometheus'] }],
-        // The configuration is copied in before the container starts, which
-        // Docker refuses on a read-only root filesystem; the data lives in tmpfs.
-        upload: [{ file: '/etc/prometheus/prometheus.yml', content: this.prometheusConfig }],
-        tmpfs: { '/prometheus': 'rw,noexec,nosuid,mode=1777,size=256m' },
-        user: LOCAL_DOCKER_DEFAULTS.prometheusUser,
-        capabilities: { drop: ['ALL'] },
-        securityOpts: ['no-new-privileges:true'],
-        healthcheck: { test: ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:9090/-/ready'], interval: '10s', timeout: '3s', retries: 3 },
-        restart,
-        labels: [
-          { label: LABEL_MANAGED_BY, value: MANAGED_BY },
-          { label: LABEL_NAME, value: 'prometheus' },
-        ],
-        dependsOn: this.services.map((s) => s.container),
-      });
-      this.prometheus.overrideLogicalId('prometheus');
+      const prometheus = this.addPrometheus(props.prometheus, restart);
+      this.prometheusConfig = prometheus.config;
+      this.prometheusImage = prometheus.image;
+      this.prometheus = prometheus.container;
     }
   }
 
@@ -466,6 +296,125 @@ export class LocalDockerStack extends TerraformStack {
       startInterval: `${settings.startup.periodSeconds}s`,
     };
   }
+  /** One service: its name, build context, published ports, Dockerfile, image, secret variables and container. */
+  private addService(prop: string, options: LocalServiceOptions, restart: RestartPolicy, builder: string): LocalService {
+    const name = this.serviceName(prop, options);
+    const scope = new Construct(this, name);
+    const settings = resolveGoService(scope, options.service, name);
+    const context = this.buildContext(prop, options.context, name);
+    const ports = this.publishPorts(prop, options.hostPorts, settings);
+
+    const dockerfile = new GoDockerfile({ ...options.dockerfile, service: settings });
+    const workflow = options.workflow !== undefined
+      ? new GoServiceWorkflow({ ...options.workflow, service: settings, dockerfile })
+      : undefined;
+    const image = serviceImage(scope, settings, dockerfile, context, builder);
+    const { env, secretVariables } = serviceEnvironment(scope, settings);
+    const healthcheck = this.healthcheck(`${prop}.healthCheck`, options.healthCheck ?? LocalHealthCheck.binary(), dockerfile, settings);
+    const container = serviceContainer(scope, {
+      settings, image, env, ports, healthcheck, restart, network: this.network.name, user: dockerfile.user,
+    });
+    return { settings, dockerfile, workflow, context, image, container, secretVariables };
+  }
+
+  /** The container name: `service.name` or `name`, a DNS label, used once. */
+  private serviceName(prop: string, options: LocalServiceOptions): string {
+    if (options.name !== undefined && options.service.name !== undefined) {
+      fail(this, `${prop}.name (${show(options.name)}) has no effect when service.name (${show(options.service.name)}) is set: remove one of them`);
+    }
+    const name = options.service.name ?? options.name;
+    if (name === undefined) {
+      fail(this, `${prop}.name (undefined) is required when service.name is not set`);
+    }
+    validateDnsLabel(this, `${prop}.name`, name);
+    if (this.names.has(name)) {
+      fail(this, `${prop}.name (${show(name)}) is already used by another service: each service needs its own name`);
+    }
+    this.names.add(name);
+    return name;
+  }
+
+  /** The build context as a relative path with `/` separators. */
+  private buildContext(prop: string, context: string, name: string): string {
+    if (typeof context !== 'string' || context.trim() === '' || path.isAbsolute(context)) {
+      fail(this, `${prop}.context (${show(context)}) must be a relative path from the Terraform working directory to the Go module, e.g. "../../services/${name}"`);
+    }
+    return context.split(path.sep).join('/');
+  }
+
+  /** The service's ports, each published on 127.0.0.1 at its host port (the container port unless `hostPorts` names another). */
+  private publishPorts(prop: string, hostPorts: LocalServiceOptions['hostPorts'], settings: GoServiceSettings): ContainerPorts[] {
+    const declared = new Set(settings.ports.map((p) => p.name));
+    for (const portName of Object.keys(hostPorts ?? {})) {
+      if (!declared.has(portName as GoServicePortName)) {
+        fail(this, `${prop}.hostPorts.${portName} names no port of ${settings.name}: use one of ${[...declared].join(', ')}`);
+      }
+    }
+    return settings.ports.map((p) => {
+      const external = hostPorts?.[p.name] ?? p.number;
+      this.claimHostPort(`${settings.name} (${p.name})`, `${prop}.hostPorts.${p.name}`, external);
+      return { internal: p.number, external, ip: LOCAL_DOCKER_DEFAULTS.hostIp, protocol: 'tcp' };
+    });
+  }
+
+  /** Records that `owner` publishes `port`; a port published twice is an error. */
+  private claimHostPort(owner: string, prop: string, port: number): void {
+    validatePort(this, prop, port);
+    const other = this.hostPorts.get(port);
+    if (other !== undefined) {
+      fail(this, `${prop} (${port}) is already published by ${other}: set hostPorts to a free port`);
+    }
+    this.hostPorts.set(port, owner);
+  }
+
+  /** The Prometheus image and container that scrape every service, and their `prometheus.yml`. */
+  private addPrometheus(o: LocalPrometheusOptions, restart: RestartPolicy): { config: string; image: Image; container: Container } {
+    const imageName = o.image ?? LOCAL_DOCKER_DEFAULTS.prometheusImage;
+    validatePinnedImage(this, 'prometheus.image', imageName);
+    const hostPort = o.hostPort ?? LOCAL_DOCKER_DEFAULTS.prometheusPort;
+    this.claimHostPort('prometheus', 'prometheus.hostPort', hostPort);
+    if (this.names.has('prometheus')) {
+      fail(this, 'prometheus is also the name of a service: rename the service or leave Prometheus off');
+    }
+    const interval = seconds(this, 'prometheus.scrapeInterval', o.scrapeInterval, LOCAL_DOCKER_DEFAULTS.scrapeIntervalSeconds);
+    if (interval < 1) {
+      fail(this, `prometheus.scrapeInterval (${interval}s) must be at least 1s`);
+    }
+    const config = localPrometheusConfig(
+      this.services.map((s) => ({ name: s.settings.name, port: s.settings.metricsPort, path: s.settings.metricsPath })),
+      interval,
+    );
+    const image = new Image(this, 'PrometheusImage', { name: imageName, keepLocally: true });
+    image.overrideLogicalId('prometheus');
+    const container = new Container(this, 'Prometheus', {
+      name: 'prometheus',
+      hostname: 'prometheus',
+      image: image.imageId,
+      command: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        '--storage.tsdb.retention.time=1d',
+      ],
+      ports: [{ internal: 9090, external: hostPort, ip: LOCAL_DOCKER_DEFAULTS.hostIp, protocol: 'tcp' }],
+      networksAdvanced: [{ name: this.network.name, aliases: ['prometheus'] }],
+      // The configuration is copied in before the container starts, which
+      // Docker refuses on a read-only root filesystem; the data lives in tmpfs.
+      upload: [{ file: '/etc/prometheus/prometheus.yml', content: config }],
+      tmpfs: { '/prometheus': 'rw,noexec,nosuid,mode=1777,size=256m' },
+      user: LOCAL_DOCKER_DEFAULTS.prometheusUser,
+      capabilities: { drop: ['ALL'] },
+      securityOpts: ['no-new-privileges:true'],
+      healthcheck: { test: ['CMD', 'wget', '-q', '--spider', 'http://127.0.0.1:9090/-/ready'], interval: '10s', timeout: '3s', retries: 3 },
+      restart,
+      labels: [
+        { label: LABEL_MANAGED_BY, value: MANAGED_BY },
+        { label: LABEL_NAME, value: 'prometheus' },
+      ],
+      dependsOn: this.services.map((s) => s.container),
+    });
+    container.overrideLogicalId('prometheus');
+    return { config, image, container };
+  }
 }
 
 /** The time the startup probe allows before liveness takes over. */
@@ -481,4 +430,123 @@ function cpuShares(requestCores: number): number {
 /** A Terraform variable name from a service and key: lower case, `_` for anything else. */
 function variableName(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** The `docker_image` built from the service's generated Dockerfile, tagged with its image name. */
+function serviceImage(scope: Construct, settings: GoServiceSettings, dockerfile: GoDockerfile, context: string, builder: string): Image {
+  const image = new Image(scope, 'Image', {
+    name: settings.image,
+    keepLocally: true,
+    buildAttribute: {
+      context,
+      dockerfile: 'Dockerfile',
+      builder,
+      tag: [settings.image],
+      buildArgs: { [GO_DOCKERFILE_BUILD_ARGS.version]: settings.version ?? 'dev' },
+    },
+    // Rebuild when the generated Dockerfile changes.
+    triggers: { dockerfile: contentHash(dockerfile.dockerfile) },
+  });
+  image.overrideLogicalId(settings.name);
+  return image;
+}
+
+/**
+ * The container environment: config, Go runtime settings, then each secret
+ * reference as a sensitive Terraform variable (one string per key, one map per
+ * whole Secret), so no secret value enters the JSON.
+ */
+function serviceEnvironment(scope: Construct, settings: GoServiceSettings): { env: string[]; secretVariables: Record<string, TerraformVariable> } {
+  const name = settings.name;
+  const secretVariables: Record<string, TerraformVariable> = {};
+  const secretEnv: string[] = [];
+  for (const [key, ref] of Object.entries(settings.secretEnv)) {
+    const external = ref instanceof ExternalSecretSource;
+    const variable = new TerraformVariable(scope, `Secret-${key}`, {
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      // An optional reference may stay unset: the variable is then empty.
+      default: !external && ref.optional ? '' : undefined,
+      description: external
+        ? `${name}: ${key}, the value of ${ref.describe()}`
+        : `${name}: ${key}, the value of key "${ref.key}" of Secret "${ref.secretName}"${ref.optional ? ' (optional)' : ''}`,
+    });
+    variable.overrideLogicalId(variableName(`${name}_${key}`));
+    secretVariables[key] = variable;
+    secretEnv.push(`${key}=${variable.stringValue}`);
+  }
+  const envFromLists = settings.secretEnvFrom.map((secretName) => {
+    const variable = new TerraformVariable(scope, `SecretEnvFrom-${secretName}`, {
+      type: 'map(string)',
+      sensitive: true,
+      description: `${name}: every key of Secret "${secretName}", as environment variables`,
+    });
+    variable.overrideLogicalId(variableName(`${name}_${secretName}`));
+    secretVariables[secretName] = variable;
+    return Fn.formatlist('%s=%s', [Fn.keys(variable.value), Fn.values(variable.value)]);
+  });
+  const plainEnv = [
+    ...Object.entries(settings.config).map(([k, v]) => `${k}=${v}`),
+    ...Object.entries(settings.runtimeEnv).map(([k, v]) => `${k}=${v}`),
+    ...secretEnv,
+  ];
+  const env = envFromLists.length === 0 ? plainEnv : Fn.concat([plainEnv, ...envFromLists]);
+  return { env, secretVariables };
+}
+
+/** What `serviceContainer` puts together. */
+interface ServiceContainerParts {
+  readonly settings: GoServiceSettings;
+  readonly image: Image;
+  readonly env: string[];
+  readonly ports: ContainerPorts[];
+  readonly healthcheck?: ContainerHealthcheck;
+  readonly restart: RestartPolicy;
+  readonly network: string;
+  /** UID and GID the image runs as. */
+  readonly user: number;
+}
+
+/**
+ * The `docker_container` of a service, hardened and limited as its pods are:
+ * read-only root filesystem with a tmpfs `/tmp`, the image's non-root user,
+ * no capabilities, the Kubernetes CPU and memory limits, the grace period.
+ */
+function serviceContainer(scope: Construct, parts: ServiceContainerParts): Container {
+  const { settings, healthcheck } = parts;
+  const name = settings.name;
+  const grace = settings.shutdown.terminationGracePeriodSeconds;
+  const container = new Container(scope, 'Container', {
+    name,
+    hostname: name,
+    image: parts.image.imageId,
+    env: parts.env,
+    ports: parts.ports,
+    networksAdvanced: [{ name: parts.network, aliases: [name] }],
+    healthcheck,
+    wait: healthcheck !== undefined,
+    waitTimeout: healthcheck !== undefined ? startWindowSeconds(settings.startup) + settings.readiness.periodSeconds * settings.readiness.failureThreshold : undefined,
+    restart: parts.restart,
+    // Kubernetes limits: memory in MiB (swap off, as on a node), CPU in cores;
+    // the CPU request becomes the relative weight.
+    memory: Math.floor(settings.memoryLimitBytes / 2 ** 20),
+    memorySwap: Math.floor(settings.memoryLimitBytes / 2 ** 20),
+    cpus: String(settings.cpuLimitCores),
+    cpuShares: cpuShares(parseQuantity(settings.requests.cpu)!),
+    readOnly: true,
+    tmpfs: { ...LOCAL_DOCKER_DEFAULTS.tmpfs },
+    user: `${parts.user}:${parts.user}`,
+    capabilities: { drop: ['ALL'] },
+    securityOpts: ['no-new-privileges:true'],
+    stopSignal: 'SIGTERM',
+    stopTimeout: grace,
+    destroyGraceSeconds: grace,
+    labels: [
+      { label: LABEL_MANAGED_BY, value: MANAGED_BY },
+      { label: LABEL_NAME, value: name },
+    ],
+  });
+  container.overrideLogicalId(name);
+  return container;
 }

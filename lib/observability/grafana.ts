@@ -102,7 +102,10 @@ export interface GrafanaExposeOptions {
  * backends in their own namespace only.
  */
 export interface IGrafanaIngress {
-  /** Namespace of the routes. */
+  /**
+   * Namespace of the routes.
+   * @default - not known: exposing Grafana through it is an error (it differs from Grafana's namespace)
+   */
   readonly namespace?: string;
   /** Namespace of the proxies that forward to the backend, admitted to Grafana's port. */
   readonly peerNamespace: string;

@@ -1,6 +1,7 @@
 export * from './alert-rules';
 export * from './alertmanager';
-export { ComponentOptions, ComponentResources, EphemeralStorageOptions, PersistentStorageOptions, Storage } from './component';
+export { Storage } from './component';
+export type { ComponentOptions, ComponentResources, EphemeralStorageOptions, PersistentStorageOptions } from './component';
 export * from './dashboard';
 export * from './grafana';
 export * from './kube-state-metrics';

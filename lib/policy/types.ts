@@ -1,7 +1,10 @@
 /** A Kubernetes object as plain data: what `cdk8s synth` writes and `Testing.synth()` returns. */
 export interface Manifest {
+  /** @default - missing; the schema check reports it */
   readonly apiVersion?: string;
+  /** @default - missing; the schema check reports it */
   readonly kind?: string;
+  /** @default - missing; the schema check reports it */
   readonly metadata?: {
     readonly name?: string;
     readonly namespace?: string;
@@ -34,7 +37,10 @@ export enum PodSecurityLevel {
 export interface ObjectRef {
   readonly apiVersion: string;
   readonly kind: string;
-  /** `undefined` for cluster-scoped kinds. */
+  /**
+   * `undefined` for cluster-scoped kinds.
+   * @default - none, for cluster-scoped kinds
+   */
   readonly namespace?: string;
   readonly name: string;
 }
@@ -45,9 +51,15 @@ export interface ManifestSource {
   readonly file: string;
   /** The document's position in that file, counting from 0. */
   readonly index: number;
-  /** Line of the offending field (or of the nearest field that exists), counting from 1, when the file was parsed with positions. */
+  /**
+   * Line of the offending field (or of the nearest field that exists), counting from 1, when the file was parsed with positions.
+   * @default - unknown: the file was parsed without positions
+   */
   readonly line?: number;
-  /** Column of that field, counting from 1. */
+  /**
+   * Column of that field, counting from 1.
+   * @default - unknown: the file was parsed without positions
+   */
   readonly column?: number;
 }
 
@@ -61,7 +73,10 @@ export interface Finding {
   readonly path: string;
   /** `Kind/namespace/name path: what is wrong`. */
   readonly message: string;
-  /** Set when the object was read from a file. */
+  /**
+   * Set when the object was read from a file.
+   * @default - none: the object was not read from a file
+   */
   readonly source?: ManifestSource;
 }
 
@@ -75,7 +90,10 @@ export interface RuleDoc {
   readonly reason: string;
   /** How to fix a finding. */
   readonly fix: string;
-  /** For Pod Security rules: the lowest profile that enforces the rule. */
+  /**
+   * For Pod Security rules: the lowest profile that enforces the rule.
+   * @default - none: not a Pod Security rule
+   */
   readonly level?: PodSecurityLevel;
 }
 

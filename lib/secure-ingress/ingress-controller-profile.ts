@@ -3,15 +3,30 @@ import type { BackendProtocol } from './backend-protocol';
 
 /** Timeouts resolved to whole seconds (or milliseconds where noted). */
 export interface ResolvedTimeouts {
-  /** Whole request, milliseconds. */
+  /**
+   * Whole request, milliseconds.
+   * @default - the controller's default
+   */
   readonly requestMillis?: number;
-  /** One backend attempt, milliseconds. */
+  /**
+   * One backend attempt, milliseconds.
+   * @default - the controller's default
+   */
   readonly backendRequestMillis?: number;
-  /** Connect, seconds. */
+  /**
+   * Connect, seconds.
+   * @default - the controller's default
+   */
   readonly connectSeconds?: number;
-  /** Read, seconds. */
+  /**
+   * Read, seconds.
+   * @default - the controller's default
+   */
   readonly readSeconds?: number;
-  /** Send, seconds. */
+  /**
+   * Send, seconds.
+   * @default - the controller's default
+   */
   readonly sendSeconds?: number;
 }
 
@@ -33,13 +48,25 @@ export interface ResolvedCors {
 
 /** Validated rate limits. */
 export interface ResolvedRateLimit {
-  /** Requests per second per client. */
+  /**
+   * Requests per second per client.
+   * @default - no limit
+   */
   readonly requestsPerSecond?: number;
-  /** Requests per minute per client. */
+  /**
+   * Requests per minute per client.
+   * @default - no limit
+   */
   readonly requestsPerMinute?: number;
-  /** Concurrent connections per client. */
+  /**
+   * Concurrent connections per client.
+   * @default - no limit
+   */
   readonly connections?: number;
-  /** Burst as a multiple of the rate. */
+  /**
+   * Burst as a multiple of the rate.
+   * @default - the controller's default
+   */
   readonly burstMultiplier?: number;
 }
 
@@ -52,17 +79,35 @@ export interface IngressControllerRequest {
   readonly tls: boolean;
   /** Protocol of every backend of this Ingress. */
   readonly protocol: BackendProtocol;
-  /** Replacement for the matched prefix of every path of this Ingress. */
+  /**
+   * Replacement for the matched prefix of every path of this Ingress.
+   * @default - paths are passed on unchanged
+   */
   readonly rewritePrefix?: string;
-  /** Timeouts of every path of this Ingress. */
+  /**
+   * Timeouts of every path of this Ingress.
+   * @default - the controller's defaults
+   */
   readonly timeouts?: ResolvedTimeouts;
-  /** Per-client rate limits. */
+  /**
+   * Per-client rate limits.
+   * @default - no limit
+   */
   readonly rateLimit?: ResolvedRateLimit;
-  /** Largest request body. */
+  /**
+   * Largest request body.
+   * @default - the controller's limit
+   */
   readonly maxBodySize?: Size;
-  /** CORS. */
+  /**
+   * CORS.
+   * @default - no CORS
+   */
   readonly cors?: ResolvedCors;
-  /** Security response headers, when explicitly asked for. */
+  /**
+   * Security response headers, when explicitly asked for.
+   * @default - none asked for
+   */
   readonly securityHeaders?: Record<string, string>;
 }
 
@@ -129,6 +174,7 @@ export interface IIngressControllerProfile {
    * track's Service) a canary of the first. A profile without this method,
    * or one that returns `undefined`, cannot split traffic: routes to a
    * backend with release tracks then fail at synth time.
+   * @default - none: the controller cannot split traffic between release tracks
    */
   canaryAnnotations?(request: IngressCanaryRequest): Record<string, string> | undefined;
 }
