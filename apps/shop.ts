@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, Release, supportsKubernetesFeature, TrafficDistribution,
+  ExternalSecretSource, GoCronJob, GoMicroservice, GoWorker, KedaTrigger, KubernetesFeature, Probe, Release, SecretStoreKind,
+  supportsKubernetesFeature, TrafficDistribution,
 } from '../lib';
 import { Environment } from './environments';
 
@@ -14,6 +15,9 @@ export interface ShopServices {
   /** The nightly orders report. */
   readonly ordersReport: GoCronJob;
 }
+
+/** The ClusterSecretStore through which the External Secrets Operator reads Vault (see docs/secrets.md). */
+const VAULT = { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' };
 
 /**
  * The shop: users over HTTP, orders over HTTP and gRPC, payments over gRPC.
@@ -39,7 +43,9 @@ export function buildShop(chart: Chart, env: Environment): ShopServices {
     // its HTTP health endpoints cover both servers.
     probes: { readiness: Probe.http('/readyz'), liveness: Probe.http('/healthz') },
     config: { LOG_LEVEL: env.logLevel, PAYMENTS_ADDR: 'payments:9090' },
-    secretEnv: { DATABASE_URL: { secretName: 'orders-db', key: 'url' } },
+    // The database URL lives in Vault (KV v2, one path per environment and
+    // service), read through the ClusterSecretStore the platform team installs.
+    secretEnv: { DATABASE_URL: ExternalSecretSource.vaultKv({ store: VAULT, path: `shop/${env.name}/orders/database`, property: 'url' }) },
     // Keep calls to orders in the caller's zone where the cluster supports it.
     ...(supportsKubernetesFeature(chart, KubernetesFeature.SERVICE_TRAFFIC_DISTRIBUTION)
       ? { trafficDistribution: TrafficDistribution.PREFER_CLOSE } : {}),

@@ -48,6 +48,13 @@ export type {
   ResolvedTrack,
 } from './go-microservice';
 
+// Secrets from external stores (External Secrets Operator), in secretEnv and secretFiles
+export { ExternalSecretProvider, ExternalSecretSource, SecretStoreKind } from './go-microservice';
+export type {
+  AwsSecretsManagerSourceOptions, ExternalSecretSourceOptions, ExternalSecretsOptions, GoogleSecretManagerSourceOptions,
+  SecretStoreReference, VaultKvSourceOptions,
+} from './go-microservice';
+
 // Workload shapes and pod props (GoWorker, GoCronJob, GoMigrationJob; shared by GoMicroservice)
 export {
   ConcurrencyPolicy, GoCronJob, GoMigrationJob, GoWorker, KedaTrigger, MetricTargetType, MigrationOrdering, PodVolume,

@@ -29,9 +29,31 @@ describe.each(ENVIRONMENTS.map((e) => e.name))('example platform: %s', (name) =>
     const external = (name: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === name)!
       .metadata.annotations['policy.cdk8s-go-platform.io/external'];
     expect(external('users')).toBe('Secret/users-session');
-    expect(external('orders')).toBe('Secret/orders-db ConfigMap/kube-root-ca.crt');
+    // orders reads its database URL from Vault: that Secret comes from an ExternalSecret in the set.
+    expect(external('orders')).toBe('ConfigMap/kube-root-ca.crt');
     expect(external('order-events')).toBe('Secret/order-events-kafka Secret/orders-db');
     expect(external('payments')).toBe('Secret/payments-provider');
+  });
+
+  test('orders and its migration Job read DATABASE_URL from Vault KV v2 through the vault ClusterSecretStore', () => {
+    const externalSecrets = manifests.filter((m) => m.kind === 'ExternalSecret');
+    expect(externalSecrets.map((m) => m.metadata.name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['orders-external', 'orders-migrate-external']);
+    for (const es of externalSecrets) {
+      expect(es.apiVersion).toBe('external-secrets.io/v1');
+      expect(es.metadata.namespace).toBe('shop');
+      expect(es.spec).toEqual({
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        target: { name: es.metadata.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+        data: [{ secretKey: 'DATABASE_URL', remoteRef: { key: `shop/${name}/orders/database`, property: 'url' } }],
+      });
+    }
+    const env = (kind: string, prefix: string) => manifests.find((m) => m.kind === kind && m.metadata.name.startsWith(prefix))!
+      .spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'DATABASE_URL');
+    expect(env('Deployment', 'orders').valueFrom.secretKeyRef).toEqual({ name: externalSecrets[0].metadata.name, key: 'DATABASE_URL', optional: false });
+    expect(env('Job', 'orders-migrate').valueFrom.secretKeyRef).toEqual({ name: externalSecrets[1].metadata.name, key: 'DATABASE_URL', optional: false });
+    // strict references: every Secret the shop reads is either declared external or created in the set
+    expect(checkManifests(manifests, { kubernetesVersion, strictReferences: true }).findings.filter((f) => f.ruleId === 'GP-SECRET-MISSING')).toEqual([]);
   });
 
   test('the shop services run the documented release and differ by environment', () => {
@@ -118,8 +140,10 @@ describe('example platform delivery: each environment carries its GitOps objects
     expect(set.spec.template.spec.source).toMatchObject({ path: 'dist/production', directory: { exclude: '{construct-metadata.json,delivery.k8s.yaml}' } });
     const wave = (m: Manifest): string | undefined => m.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     const migration = manifests.filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] === 'migration');
-    expect(migration.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
-    expect(migration.every((m) => wave(m) === '-1')).toBe(true);
+    expect(migration.map((m) => m.kind).sort()).toEqual(['ConfigMap', 'ExternalSecret', 'Job', 'NetworkPolicy', 'Role', 'RoleBinding', 'ServiceAccount']);
+    // The migration's ExternalSecret is a secret source: it syncs first, so its Secret exists when the Job starts.
+    expect(migration.filter((m) => m.kind !== 'ExternalSecret').every((m) => wave(m) === '-1')).toBe(true);
+    expect(manifests.filter((m) => m.kind === 'ExternalSecret').map(wave)).toEqual(['-2', '-2']);
     expect(manifests.filter((m) => m.kind === 'Deployment').map(wave)).toEqual(manifests.filter((m) => m.kind === 'Deployment').map(() => undefined));
   });
 });

@@ -1,4 +1,5 @@
 import { Cron, Duration, JsonPatch } from 'cdk8s';
+import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
 import { CronExpressionParser } from 'cron-parser';
 import { seconds } from '../common/durations';
@@ -165,6 +166,8 @@ export class GoCronJob extends Construct {
   public readonly configMap?: kplus.ConfigMap;
   /** The ConfigMap of configuration files, when `configFiles` is set. */
   public readonly configFilesMap?: kplus.ConfigMap;
+  /** The External Secrets Operator ExternalSecret behind the external sources of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
   /** The NetworkPolicy that denies all ingress to the job's pods. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
@@ -220,6 +223,7 @@ export class GoCronJob extends Construct {
     this.container = this.cronJob.containers[0];
     this.configMap = this.template.configMap;
     this.configFilesMap = this.template.filesConfigMap;
+    this.externalSecret = this.template.externalSecret;
     declareExternalSecrets(this.cronJob, this.template);
     this.networkPolicy = createJobNetworkPolicy(this, j, this.name);
     this.node.defaultChild = apiObjectOf(this.cronJob);

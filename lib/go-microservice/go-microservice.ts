@@ -1,4 +1,5 @@
 import { Chart, JsonPatch } from 'cdk8s';
+import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
 import { EXTERNAL_ANNOTATION } from '../common/annotations';
 import {
@@ -36,7 +37,9 @@ import { GoPodTemplate } from './pod-template';
  * token, content-hashed ConfigMaps for plain settings and config files, a
  * HorizontalPodAutoscaler when autoscaling (or a KEDA ScaledObject), a
  * PodDisruptionBudget when two or more pods run, a NetworkPolicy that admits
- * only what `allowFrom` allows, and a migration Job when `migrations` is set.
+ * only what `allowFrom` allows, a migration Job when `migrations` is set, and
+ * an External Secrets Operator `ExternalSecret` when `secretEnv` or
+ * `secretFiles` read values from an external store (`ExternalSecretSource`).
  *
  * @example
  * const users = new GoMicroservice(chart, 'users', { image: 'registry.example.com/users:2.0.1' });
@@ -79,6 +82,8 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
   public readonly configMap?: kplus.ConfigMap;
   /** The ConfigMap of configuration files, when `configFiles` is set. */
   public readonly configFilesMap?: kplus.ConfigMap;
+  /** The External Secrets Operator ExternalSecret behind the external sources of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** KEDA settings, when `keda` is set. */
@@ -186,6 +191,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
     this.template = template;
     this.configMap = template.configMap;
     this.configFilesMap = template.filesConfigMap;
+    this.externalSecret = template.externalSecret;
     this.container = this.deployment.containers[0];
     // The wait container's token volume reads the CA every namespace gets.
     const external = [...template.secretNames.map((n) => `Secret/${n}`), ...(wait ? ['ConfigMap/kube-root-ca.crt'] : [])];
@@ -405,6 +411,7 @@ export class GoMicroservice extends Construct implements kplus.INetworkPolicyPee
       imagePullSecrets: props.imagePullSecrets,
       configFiles: props.configFiles,
       secretFiles: props.secretFiles,
+      externalSecrets: props.externalSecrets,
       volumes: props.volumes,
       downwardApiEnv: props.downwardApiEnv,
       ordering: m.ordering ?? MigrationOrdering.WAIT_FOR_JOB,

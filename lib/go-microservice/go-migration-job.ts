@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
+import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct, IConstruct } from 'constructs';
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
@@ -111,6 +112,8 @@ export class GoMigrationJob extends Construct {
   public readonly configMap?: kplus.ConfigMap;
   /** The ConfigMap of configuration files, when `configFiles` is set. */
   public readonly configFilesMap?: kplus.ConfigMap;
+  /** The External Secrets Operator ExternalSecret behind the external sources of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
   /** The NetworkPolicy that denies all ingress to the migration pods. */
   public readonly networkPolicy: kplus.NetworkPolicy;
 
@@ -155,6 +158,7 @@ export class GoMigrationJob extends Construct {
     this.container = this.job.containers[0];
     this.configMap = template.configMap;
     this.configFilesMap = template.filesConfigMap;
+    this.externalSecret = template.externalSecret;
     declareExternalSecrets(this.job, template);
     this.networkPolicy = createJobNetworkPolicy(this, j, this.name);
     this.node.defaultChild = apiObjectOf(this.job);
@@ -165,9 +169,9 @@ export class GoMigrationJob extends Construct {
       if (props.serviceAccount === undefined) {
         hooks.push(this.serviceAccount);
       }
-      for (const o of [...hooks, this.configMap, this.configFilesMap]) {
+      for (const o of [...hooks, this.configMap, this.configFilesMap, this.externalSecret]) {
         if (o !== undefined) {
-          const api = apiObjectOf(o);
+          const api = o instanceof ApiObject ? o : apiObjectOf(o);
           api.metadata.addAnnotation(ARGO_HOOK, 'PreSync');
           api.metadata.addAnnotation(ARGO_HOOK_DELETE_POLICY, 'BeforeHookCreation');
         }

@@ -7,6 +7,7 @@ import { parseQuantity } from '../common/quantities';
 import { seconds } from '../common/durations';
 import { KubernetesFeature, requireKubernetesFeature, supportsKubernetesFeature } from '../common/kubernetes-version';
 import { validateDistinct, validateHttpPath, validateIntegerInRange, validatePort, validateRatio } from '../common/validate';
+import { ExternalSecretSource } from './external-secret';
 import { Probe, ProbeKind, ProbeOptions } from './probe';
 import { GracefulShutdownOptions, PreStop, PreStopKind } from './shutdown';
 
@@ -142,10 +143,13 @@ export interface GoServiceProps {
   readonly config?: Record<string, string>;
 
   /**
-   * Environment variables read from Secret keys, by reference only.
+   * Environment variables read from Secret keys, by reference only: a key of
+   * an existing Secret, or a value in an external store
+   * (`ExternalSecretSource.vaultKv(...)` and others), which the workload reads
+   * into a Secret of its own with an External Secrets Operator `ExternalSecret`.
    * @default - none
    */
-  readonly secretEnv?: Record<string, SecretKeyReference>;
+  readonly secretEnv?: Record<string, SecretKeyReference | ExternalSecretSource>;
 
   /**
    * Names of whole Secrets whose keys all become environment variables.
@@ -265,8 +269,8 @@ export interface GoServiceSettings {
   readonly memoryLimitBytes: number;
   /** Plain settings for the ConfigMap, in the caller's order. */
   readonly config: Record<string, string>;
-  /** Secret key references. */
-  readonly secretEnv: Record<string, SecretKeyReference>;
+  /** Secret key references and external sources, in the caller's order. */
+  readonly secretEnv: Record<string, SecretKeyReference | ExternalSecretSource>;
   /** Whole Secrets injected as environment. */
   readonly secretEnvFrom: string[];
   /** Variables the library sets itself: Go runtime and shutdown timing. */
@@ -494,7 +498,7 @@ function resolveShutdown(scope: IConstruct, options: GracefulShutdownOptions, de
 function validateEnvironment(
   scope: IConstruct,
   config: Record<string, string>,
-  secretEnv: Record<string, SecretKeyReference>,
+  secretEnv: Record<string, SecretKeyReference | ExternalSecretSource>,
   secretEnvFrom: string[],
   runtimeEnv: Record<string, string>,
 ): void {
@@ -518,6 +522,10 @@ function validateEnvironment(
   }
   for (const [key, ref] of Object.entries(secretEnv)) {
     claim('secretEnv', key);
+    if (ref instanceof ExternalSecretSource) {
+      ref._resolve(scope, `secretEnv.${key}`);
+      continue;
+    }
     if (ref === null || typeof ref !== 'object' || typeof ref.secretName !== 'string' || typeof ref.key !== 'string') {
       fail(scope, `secretEnv.${key} received a value where a reference is expected: use { secretName: '<secret>', key: '<key>' } and keep the value in the Secret`);
     }

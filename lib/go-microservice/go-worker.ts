@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
 import { AdmitOptions, IMonitorableWorkload, INetworkPeer, MetricsEndpoint, NetworkPeer, NetworkPeerConfig, NetworkPeerSource } from '../common/contracts';
 import { fail, show } from '../common/errors';
@@ -157,6 +158,8 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
   public readonly configMap?: kplus.ConfigMap;
   /** The ConfigMap of configuration files, when `configFiles` is set. */
   public readonly configFilesMap?: kplus.ConfigMap;
+  /** The External Secrets Operator ExternalSecret behind the external sources of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
   /** The HorizontalPodAutoscaler, when autoscaling. */
   public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** KEDA settings, when `keda` is set. */
@@ -221,6 +224,7 @@ export class GoWorker extends Construct implements kplus.INetworkPolicyPeer, INe
     this.template = template;
     this.configMap = template.configMap;
     this.configFilesMap = template.filesConfigMap;
+    this.externalSecret = template.externalSecret;
     this.container = deployment.containers[0];
     if (template.secretNames.length > 0) {
       // Secrets are only referenced: declare them external for the policy gate.

@@ -10,5 +10,6 @@ export * from './go-job';
 export * from './go-cron-job';
 export * from './go-migration-job';
 export * from './keda';
+export * from './external-secret';
 export * from './release';
 export * from './release-track';

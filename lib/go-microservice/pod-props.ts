@@ -6,6 +6,7 @@ import { ContainerResources, resolveResources } from '../common/pod-hardening';
 import { k8s } from '../common/plus';
 import { requireQuantity } from '../common/quantities';
 import { validateDistinct, validateHttpPath, validateIntegerInRange, validatePort } from '../common/validate';
+import { ExternalSecretSource, ExternalSecretsOptions } from './external-secret';
 import { ResourceOptions, SecretKeyReference } from './go-service';
 import { Probe, ProbeKind } from './probe';
 
@@ -71,19 +72,32 @@ export interface ConfigFilesOptions {
   readonly files: Record<string, string>;
 }
 
-/** A Secret mounted as files, by reference: read-only, mode 0400. */
+/**
+ * Secret values mounted as files, by reference: read-only, mode 0400. Either
+ * an existing Secret (`secretName`) or values in an external store
+ * (`external`), which the workload reads into a Secret of its own with an
+ * External Secrets Operator `ExternalSecret`.
+ */
 export interface SecretFilesOptions {
-  /** Name of the Secret, in the workload's namespace. */
-  readonly secretName: string;
+  /**
+   * Name of an existing Secret, in the workload's namespace.
+   * @default - none; set this or `external`
+   */
+  readonly secretName?: string;
+  /**
+   * File name → external source, e.g. `{ 'ca.pem': ExternalSecretSource.vaultKv(...) }`.
+   * @default - none; set this or `secretName`
+   */
+  readonly external?: Record<string, ExternalSecretSource>;
   /** Absolute directory the files appear in, e.g. `/var/run/secrets/db`. */
   readonly mountPath: string;
   /**
-   * Secret key → file name, to mount only some keys.
+   * Secret key → file name, to mount only some keys of `secretName`.
    * @default - every key, each as a file of its own name
    */
   readonly items?: Record<string, string>;
   /**
-   * Start the pod even when the Secret is missing.
+   * Start the pod even when the `secretName` Secret is missing.
    * @default false
    */
   readonly optional?: boolean;
@@ -294,6 +308,12 @@ export interface GoPodProps {
    */
   readonly secretFiles?: SecretFilesOptions[];
   /**
+   * How the `ExternalSecret` behind the external sources of `secretEnv` and
+   * `secretFiles` refreshes. Only with at least one external source.
+   * @default - refreshed every hour
+   */
+  readonly externalSecrets?: ExternalSecretsOptions;
+  /**
    * Extra volumes of the main container: emptyDir, PersistentVolumeClaim, ephemeral.
    * @default - only the `/tmp` emptyDir
    */
@@ -355,6 +375,7 @@ export interface ResolvedPod {
   readonly imagePullSecrets: string[];
   readonly configFiles?: ConfigFilesOptions;
   readonly secretFiles: SecretFilesOptions[];
+  readonly externalSecrets?: ExternalSecretsOptions;
   readonly volumes: PodVolume[];
   readonly initContainers: ResolvedPodContainer[];
   readonly sidecars: ResolvedPodContainer[];
@@ -465,7 +486,30 @@ export function resolvePod(scope: IConstruct, props: GoPodProps, mainName: strin
   const secretFiles = [...(props.secretFiles ?? [])];
   secretFiles.forEach((f, i) => {
     const prop = `secretFiles[${i}]`;
-    validateDnsSubdomain(scope, `${prop}.secretName`, f.secretName);
+    if (f.external !== undefined) {
+      if (f.secretName !== undefined) {
+        fail(scope, `${prop} sets both secretName (${show(f.secretName)}) and external: mount an existing Secret or external values, not both`);
+      }
+      if (f.items !== undefined || f.optional !== undefined) {
+        fail(scope, `${prop} sets items or optional, which apply only to secretName: external names each file already`);
+      }
+      const files = Object.entries(f.external ?? {});
+      if (files.length === 0) {
+        fail(scope, `${prop}.external ({}) is empty: add at least one file or remove the entry`);
+      }
+      for (const [file, source] of files) {
+        validateFileName(scope, `${prop}.external`, file);
+        if (!(source instanceof ExternalSecretSource)) {
+          fail(scope, `${prop}.external.${file} (${show(source)}) must be an ExternalSecretSource, e.g. ExternalSecretSource.vaultKv({ store, path, property })`);
+        }
+        source._resolve(scope, `${prop}.external.${file}`);
+      }
+    } else {
+      if (f.secretName === undefined) {
+        fail(scope, `${prop} sets neither secretName nor external: name an existing Secret or give external sources`);
+      }
+      validateDnsSubdomain(scope, `${prop}.secretName`, f.secretName);
+    }
     validateMountPath(scope, `${prop}.mountPath`, f.mountPath);
     for (const [key, file] of Object.entries(f.items ?? {})) {
       validateConfigKey(scope, `${prop}.items`, key);
@@ -586,6 +630,7 @@ export function resolvePod(scope: IConstruct, props: GoPodProps, mainName: strin
     imagePullSecrets,
     configFiles: props.configFiles,
     secretFiles,
+    externalSecrets: props.externalSecrets,
     volumes,
     initContainers,
     sidecars,

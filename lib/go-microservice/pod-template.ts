@@ -6,7 +6,9 @@ import { hardenPodTemplate, restrictedContainerSecurityContext } from '../common
 import { validateEnvName } from '../common/names';
 import { nativeSidecarsAvailable } from '../common/kubernetes-version';
 import { addLateJsonPatch, apiObjectOf, k8s, kplus } from '../common/plus';
-import { GO_SERVICE_DEFAULTS, GoServiceSettings, ResolvedProbe } from './go-service';
+import { ExternalSecret } from '../../imports/external-secrets.io';
+import { createExternalSecret, ExternalSecretSource, ResolvedExternalSecret, resolveExternalSecret } from './external-secret';
+import { GO_SERVICE_DEFAULTS, GoServiceSettings, ResolvedProbe, SecretKeyReference } from './go-service';
 import { CONFIG_FILES_VOLUME, POD_DEFAULTS, PodVolumeKind, ResolvedPod, ResolvedPodContainer, TMP_VOLUME } from './pod-props';
 import { Probe, ProbeKind } from './probe';
 import { PreStopKind } from './shutdown';
@@ -40,7 +42,7 @@ export interface GoPodTemplateOptions {
   readonly extraInitContainers?: k8s.Container[];
   /** Volumes those init containers need. */
   readonly extraVolumes?: k8s.Volume[];
-  /** A template of the same workload whose ConfigMaps this one mounts instead of creating its own (a release track). */
+  /** A template of the same workload whose ConfigMaps and ExternalSecret this one uses instead of creating its own (a release track). */
   readonly shareConfigMapsOf?: GoPodTemplate;
   /** `metadata.name` of the workload, for the `k8s.<kind>.name` resource attribute; the service name by default. */
   readonly workloadName?: string;
@@ -62,7 +64,11 @@ export class GoPodTemplate {
   public readonly configMap?: kplus.ConfigMap;
   /** ConfigMap of configuration files, when `configFiles` is set. */
   public readonly filesConfigMap?: kplus.ConfigMap;
-  /** Names of the Secrets the pod references, sorted. */
+  /** The ExternalSecret that reads the external values of `secretEnv` and `secretFiles`, when there are any. */
+  public readonly externalSecret?: ExternalSecret;
+  /** The resolved ExternalSecret, when there is one. */
+  public readonly external?: ResolvedExternalSecret;
+  /** Names of the Secrets the pod references that nothing in the pod's set creates, sorted. */
   public readonly secretNames: string[];
   /** True when the sidecars are native (init containers with `restartPolicy: Always`). */
   public readonly nativeSidecars: boolean;
@@ -98,6 +104,29 @@ export class GoPodTemplate {
       });
     }
 
+    const plainSecretEnv = Object.entries(s.secretEnv).filter((e): e is [string, SecretKeyReference] => !(e[1] instanceof ExternalSecretSource));
+    // A release track reads the Secret of its service's ExternalSecret, like its ConfigMaps.
+    this.external = shared ? shared.external : resolveExternalSecret(scope, s.name, {
+      env: Object.entries(s.secretEnv).filter((e): e is [string, ExternalSecretSource] => e[1] instanceof ExternalSecretSource),
+      files: pod.secretFiles.map((f, index) => ({ index, files: Object.entries(f.external ?? {}) })).filter((f) => f.files.length > 0),
+      referenced: [
+        ...plainSecretEnv.map(([k, r]): [string, string] => [`secretEnv.${k}.secretName`, r.secretName]),
+        ...s.secretEnvFrom.map((n): [string, string] => ['secretEnvFrom', n]),
+        ...pod.secretFiles.flatMap((f, i): Array<[string, string]> => f.secretName !== undefined ? [[`secretFiles[${i}].secretName`, f.secretName]] : []),
+        ...pod.imagePullSecrets.map((n): [string, string] => ['imagePullSecrets', n]),
+        ...[...pod.initContainers.map((c, i) => ({ c, prop: `initContainers[${i}]` })), ...pod.sidecars.map((c, i) => ({ c, prop: `sidecars[${i}]` }))]
+          .flatMap(({ c, prop }) => Object.entries(c.secretEnv).map(([k, r]): [string, string] => [`${prop}.secretEnv.${k}.secretName`, r.secretName])),
+      ],
+      options: pod.externalSecrets,
+    });
+    this.externalSecret = shared
+      ? shared.externalSecret
+      : this.external && createExternalSecret(scope, this.external, options.metadata(this.external.name));
+    if (this.externalSecret !== undefined) {
+      // Applied before the workload; its pods wait for the Secret the operator creates.
+      workload.node.addDependency(this.externalSecret);
+    }
+
     const tmp = kplus.Volume.fromEmptyDir(scope, 'TmpVolume', TMP_VOLUME, { sizeLimit: Size.mebibytes(TMP_SIZE_LIMIT_MI) });
     workload.addVolume(tmp);
 
@@ -120,8 +149,11 @@ export class GoPodTemplate {
       envVariables[name] = kplus.EnvValue.fromValue(value);
     }
     for (const [name, ref] of Object.entries(s.secretEnv)) {
-      const secret = kplus.Secret.fromSecretName(scope, `SecretEnv-${name}`, ref.secretName);
-      envVariables[name] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: ref.optional ?? false });
+      const external = ref instanceof ExternalSecretSource;
+      const secret = kplus.Secret.fromSecretName(scope, `SecretEnv-${name}`, external ? this.external!.name : ref.secretName);
+      envVariables[name] = external
+        ? kplus.EnvValue.fromSecretValue({ secret, key: this.external!.envKeys[name] }, { optional: false })
+        : kplus.EnvValue.fromSecretValue({ secret, key: ref.key }, { optional: ref.optional ?? false });
     }
     for (const name of [...Object.keys(s.config), ...Object.keys(envVariables)]) {
       if (pod.downwardApiEnv && name in s.config && ['POD_NAME', 'POD_NAMESPACE', 'NODE_NAME', OTEL_RESOURCE_ATTRIBUTES_ENV].includes(name)) {
@@ -194,6 +226,12 @@ export class GoPodTemplate {
       mounts.push({ name: CONFIG_FILES_VOLUME, mountPath: pod.configFiles.mountPath, readOnly: true });
     }
     pod.secretFiles.forEach((f, i) => {
+      if (f.external !== undefined) {
+        const items = Object.keys(f.external).map((path) => ({ key: this.external!.fileKeys[i][path], path }));
+        volumes.push({ name: `secret-${i}`, secret: { secretName: this.external!.name, defaultMode: POD_DEFAULTS.secretFileMode, items, optional: false } });
+        mounts.push({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true });
+        return;
+      }
       const items = f.items !== undefined ? Object.entries(f.items).map(([key, path]) => ({ key, path })) : undefined;
       volumes.push({ name: `secret-${i}`, secret: { secretName: f.secretName, defaultMode: POD_DEFAULTS.secretFileMode, items, optional: f.optional ?? false } });
       mounts.push({ name: `secret-${i}`, mountPath: f.mountPath, readOnly: true });
@@ -287,8 +325,9 @@ export class GoPodTemplate {
       api.addJsonPatch(JsonPatch.add(`${main}/env/-`, this.otelVariable));
     }
 
-    const secrets = new Set<string>([...Object.values(s.secretEnv).map((r) => r.secretName), ...s.secretEnvFrom]);
-    pod.secretFiles.filter((f) => !(f.optional ?? false)).forEach((f) => secrets.add(f.secretName));
+    // The external Secret is created from the ExternalSecret in the same set: not listed.
+    const secrets = new Set<string>([...plainSecretEnv.map(([, r]) => r.secretName), ...s.secretEnvFrom]);
+    pod.secretFiles.filter((f) => f.secretName !== undefined && !(f.optional ?? false)).forEach((f) => secrets.add(f.secretName!));
     for (const c of [...pod.initContainers, ...pod.sidecars]) {
       Object.values(c.secretEnv).filter((r) => !(r.optional ?? false)).forEach((r) => secrets.add(r.secretName));
     }

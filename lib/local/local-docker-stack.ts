@@ -16,6 +16,7 @@ import { parseQuantity } from '../common/quantities';
 import { validatePort } from '../common/validate';
 import { DockerfileWriteOptions, GO_DOCKERFILE_BUILD_ARGS, GoDockerfile, GoDockerfileProps, unmarkedFilesMessage } from '../docker/go-dockerfile';
 import { GoServiceWorkflow, GoServiceWorkflowOptions } from '../docker/go-workflow';
+import { ExternalSecretSource } from '../go-microservice/external-secret';
 import { GoServicePortName, GoServiceProps, GoServiceSettings, resolveGoService, ResolvedProbe } from '../go-microservice/go-service';
 import { ProbeKind } from '../go-microservice/probe';
 import { LocalHealthCheck, LocalHealthCheckKind } from './local-health-check';
@@ -460,13 +461,16 @@ function serviceEnvironment(scope: Construct, settings: GoServiceSettings): { en
   const secretVariables: Record<string, TerraformVariable> = {};
   const secretEnv: string[] = [];
   for (const [key, ref] of Object.entries(settings.secretEnv)) {
+    const external = ref instanceof ExternalSecretSource;
     const variable = new TerraformVariable(scope, `Secret-${key}`, {
       type: 'string',
       sensitive: true,
       nullable: false,
       // An optional reference may stay unset: the variable is then empty.
-      default: ref.optional ? '' : undefined,
-      description: `${name}: ${key}, the value of key "${ref.key}" of Secret "${ref.secretName}"${ref.optional ? ' (optional)' : ''}`,
+      default: !external && ref.optional ? '' : undefined,
+      description: external
+        ? `${name}: ${key}, the value of ${ref.describe()}`
+        : `${name}: ${key}, the value of key "${ref.key}" of Secret "${ref.secretName}"${ref.optional ? ' (optional)' : ''}`,
     });
     variable.overrideLogicalId(variableName(`${name}_${key}`));
     secretVariables[key] = variable;

@@ -892,6 +892,11 @@ class GraphBuilder {
       if (target === name) {
         const store = rec(rec(es.spec).secretStoreRef);
         add(es, `store ${str(store.kind) ?? 'SecretStore'}/${str(store.name) ?? '?'}`);
+        // The stores it reads through: the default one and any a data entry names.
+        const stores = [store, ...arr(rec(es.spec).data).map((d) => rec(rec(rec(d).sourceRef).storeRef)).filter((r) => str(r.name) !== undefined)];
+        for (const ref of stores) {
+          this.secretStore(ns, str(ref.kind) ?? 'SecretStore', str(ref.name) ?? '?', `source:${ns}/${kindOf(es)}/${nameOf(es)}`);
+        }
       }
     }
     for (const ss of this.of('SealedSecret').filter((x) => namespaceOf(x) === ns)) {
@@ -905,6 +910,21 @@ class GraphBuilder {
         add(cert, `issuer ${str(issuer.kind) ?? 'Issuer'}/${str(issuer.name) ?? '?'}`);
       }
     }
+  }
+
+  /**
+   * A SecretStore (in `ns`) or ClusterSecretStore an ExternalSecret reads
+   * through, and the edge to it. Stores are usually installed by the
+   * platform team, outside the service manifests.
+   */
+  private secretStore(ns: string, kind: string, name: string, externalSecretId: string): void {
+    const cluster = kind === 'ClusterSecretStore';
+    const inSet = this.of(kind).some((x) => nameOf(x) === name && (cluster || namespaceOf(x) === ns));
+    const id = cluster ? `store:${kind}/${name}` : `store:${ns}/${kind}/${name}`;
+    this.node({
+      id, kind: 'secret-source', label: `${kind} ${name}`, details: inSet ? [] : ['outside these manifests'], ...(cluster ? {} : { namespace: ns }),
+    });
+    this.edge(id, externalSecretId, 'source', '');
   }
 
   /** Marks Secrets with neither a source in the set nor an external declaration. */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { ConcurrencyPolicy, GoCronJob, GoCronJobProps, KubernetesVersion, PodVolume, Probe, setKubernetesVersion, TolerationOperator } from '../../lib';
+import { ConcurrencyPolicy, ExternalSecretSource, GoCronJob, GoCronJobProps, KubernetesVersion, PodVolume, Probe, SecretStoreKind, setKubernetesVersion, TolerationOperator } from '../../lib';
 import { kplus } from '../../lib/common/plus';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, Manifest, shopChart, synth } from '../util';
@@ -133,7 +133,8 @@ test('GoCronJob: every prop at once', () => {
     priorityClassName: 'batch-low',
     imagePullSecrets: ['registry'],
     configFiles: { mountPath: '/etc/report', files: { 'report.yaml': 'columns: [id]\n' } },
-    secretFiles: [{ secretName: 'bucket-key', mountPath: '/var/run/secrets/bucket' }],
+    secretFiles: [{ secretName: 'bucket-key', mountPath: '/var/run/secrets/bucket' }, { mountPath: '/var/run/secrets/signing', external: { 'key.pem': ExternalSecretSource.vaultKv({ store: { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' }, path: 'shop/test/report', property: 'signing-key' }) } }],
+    externalSecrets: { refreshInterval: Duration.minutes(30) },
     volumes: [PodVolume.ephemeral({ name: 'scratch', mountPath: '/scratch', storage: '5Gi' })],
     initContainers: [{ name: 'fetch', image: 'registry.example.com/fetch:1.0.0' }],
     sidecars: [],
@@ -153,6 +154,7 @@ test('GoCronJob: every prop at once', () => {
   expect(pod.initContainers.map((c: Manifest) => c.name)).toEqual(['fetch']);
   expect(pod.containers[0].env.map((e: Manifest) => e.name)).not.toContain('GOMAXPROCS');
   expect(cron.metadata.annotations['policy.cdk8s-go-platform.io/external']).toBe('Secret/bucket-key Secret/orders-db Secret/report-extra');
+  expect(find(out, 'ExternalSecret').spec).toMatchObject({ refreshInterval: '30m', data: [{ secretKey: 'key.pem', remoteRef: { key: 'shop/test/report', property: 'signing-key' } }] });
   expect(out).toMatchSnapshot();
 });
 

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  ExternalSecretSource,
   GoMicroservice,
   GoMicroserviceProps,
   KubernetesVersion,
@@ -9,6 +10,7 @@ import {
   PreStop,
   Release,
   Probe,
+  SecretStoreKind,
   setKubernetesVersion,
   TaintEffect,
   TrafficDistribution,
@@ -431,8 +433,9 @@ describe('GoMicroservice options', () => {
       probes: { readiness: Probe.http('/ready'), liveness: Probe.http('/live'), startup: Probe.http('/start') },
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } },
       config: { LOG_LEVEL: 'warn' },
-      secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' } },
+      secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' }, CACHE_PASSWORD: ExternalSecretSource.vaultKv({ store: { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' }, path: 'shop/test/cache', property: 'password' }) },
       secretEnvFrom: ['extra'],
+      externalSecrets: { refreshInterval: Duration.minutes(15) },
       goRuntime: { setMemoryLimit: true, memoryLimitRatio: 0.75, setMaxProcs: true },
       shutdown: { preStop: PreStop.app(), delay: Duration.seconds(3), drainTimeout: Duration.seconds(10), terminationGracePeriod: Duration.seconds(20) },
       autoscaling: { minReplicas: 4, maxReplicas: 8, targetCpuUtilizationPercent: 60, targetMemoryUtilizationPercent: 75, scaleDownStabilization: Duration.minutes(2) },
@@ -489,6 +492,9 @@ describe('GoMicroservice options', () => {
     expect(find(manifests, 'PodDisruptionBudget', 'orders-api').spec.maxUnavailable).toBe(2);
     expect(find(manifests, 'HorizontalPodAutoscaler', 'orders-api').spec.minReplicas).toBe(4);
     expect(d.spec.template.spec.serviceAccountName).toBe('orders-identity');
+    expect(findAll(manifests, 'ExternalSecret').map((e) => [e.metadata.name.replace(/-[0-9a-f]{10}$/, ''), e.spec.refreshInterval])).toEqual([
+      ['orders-api-external', '15m'], ['orders-api-migrate-external', '15m'],
+    ]);
     expect(manifests).toMatchSnapshot();
   });
 

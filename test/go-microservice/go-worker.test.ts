@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { kplus } from '../../lib/common/plus';
-import { GoMicroservice, GoWorker, GoWorkerProps, MetricTargetType, NetworkPeer, PodVolume, Probe, ScalingMetric } from '../../lib';
+import { ExternalSecretSource, GoMicroservice, GoWorker, GoWorkerProps, MetricTargetType, NetworkPeer, PodVolume, Probe, ScalingMetric, SecretStoreKind } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
 import { expectExactError, find, findAll, Manifest, shopChart, synth } from '../util';
 
@@ -124,8 +124,9 @@ test('GoWorker: every prop at once', () => {
     probes: { readiness: Probe.http('/ready'), liveness: Probe.http('/live'), startup: Probe.http('/start') },
     resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
     config: { LOG_LEVEL: 'warn' },
-    secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' } },
+    secretEnv: { DATABASE_URL: { secretName: 'db', key: 'url' }, KAFKA_PASSWORD: ExternalSecretSource.vaultKv({ store: { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' }, path: 'shop/test/kafka', property: 'password' }) },
     secretEnvFrom: ['extra'],
+    externalSecrets: { refreshInterval: Duration.minutes(30) },
     goRuntime: { setMemoryLimit: true, memoryLimitRatio: 0.8, setMaxProcs: true },
     shutdown: { delay: Duration.seconds(0), drainTimeout: Duration.seconds(40), terminationGracePeriod: Duration.seconds(45) },
     command: ['/orders', 'consume'],
@@ -166,6 +167,7 @@ test('GoWorker: every prop at once', () => {
   expect(d.spec.template.spec.serviceAccountName).toBe('events-identity');
   expect(c.env.map((e: Manifest) => e.name)).not.toContain('POD_NAME');
   expect(find(out, 'HorizontalPodAutoscaler', 'events').spec.metrics).toHaveLength(2);
+  expect(find(out, 'ExternalSecret').spec).toMatchObject({ refreshInterval: '30m', data: [{ secretKey: 'KAFKA_PASSWORD', remoteRef: { key: 'shop/test/kafka', property: 'password' } }] });
   expect(out).toMatchSnapshot();
 });
 

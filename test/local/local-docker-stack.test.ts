@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { Testing } from 'cdktf';
 import { GoDockerfile, RuntimeImage } from '../../lib/docker';
-import { GoServiceProps, Probe } from '../../lib/go-microservice';
+import { ExternalSecretSource, GoServiceProps, Probe, SecretStoreKind } from '../../lib/go-microservice';
 import { LocalDockerStack, LocalDockerStackProps, LocalHealthCheck, RestartPolicy } from '../../lib/local';
 import { LOCAL_DOCKER_DEFAULTS } from '../../lib/local/local-docker-stack';
 
@@ -205,6 +205,20 @@ describe('LocalDockerStack', () => {
       '${concat(["GOMEMLIMIT=460MiB", "GOMAXPROCS=1", "SHUTDOWN_DELAY=5s", "SHUTDOWN_DRAIN_TIMEOUT=20s", "API_TOKEN=${var.payments_api_token}"], '
         + 'formatlist("%s=%s", keys(var.payments_payments_provider), values(var.payments_payments_provider)))}',
     );
+  });
+
+  test('an external secretEnv source is a required variable that names where the value lives', () => {
+    const store = { kind: SecretStoreKind.CLUSTER_SECRET_STORE, name: 'vault' };
+    const { json } = synth({
+      services: [{ service: { ...ORDERS, secretEnv: { DATABASE_URL: ExternalSecretSource.vaultKv({ store, path: 'shop/dev/orders/database', property: 'url' }) } }, context: 'orders' }],
+    });
+    expect(json.variable.orders_database_url).toEqual({
+      type: 'string',
+      sensitive: true,
+      nullable: false,
+      description: 'orders: DATABASE_URL, the value of Vault KV "shop/dev/orders/database" property "url" via ClusterSecretStore/vault',
+    });
+    expect(json.resource.docker_container.orders.env).toContain('DATABASE_URL=${var.orders_database_url}');
   });
 
   test('prometheus scrapes every service on its metrics port and path', () => {

@@ -214,11 +214,43 @@ describe('graph: scraping, telemetry and secrets', () => {
       { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'orders-api', namespace: 'shop' }, spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' } } },
     ]);
     expect(edgesOf(g, 'telemetry')).toEqual([`${W('shop', 'orders')} -> service:observability/otel-collector : OTLP`]);
-    expect(edgesOf(g, 'source')).toEqual(['source:shop/ExternalSecret/orders-api -> secret:shop/orders-api']);
+    expect(edgesOf(g, 'source')).toEqual([
+      'source:shop/ExternalSecret/orders-api -> secret:shop/orders-api',
+      'store:ClusterSecretStore/vault -> source:shop/ExternalSecret/orders-api',
+    ]);
+    expect(g.nodes.find((n) => n.id === 'store:ClusterSecretStore/vault')).toMatchObject({ label: 'ClusterSecretStore vault', details: ['outside these manifests'] });
     const secret = (name: string): unknown => g.nodes.find((n) => n.id === `secret:shop/${name}`);
     expect(secret('orders-db')).toMatchObject({ details: ['external (declared)'] });
     expect(secret('orders-token')).toMatchObject({ missing: true });
     expect(secret('orders-api')).not.toHaveProperty('missing');
+  });
+});
+
+describe('graph: secret stores', () => {
+  test('an ExternalSecret links to its default store and to the stores its entries name; a store in the set is not marked outside', () => {
+    const g = buildGraph([
+      deployment('shop', 'orders', { env: [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'orders-external', key: 'DATABASE_URL' } } }] }),
+      { apiVersion: 'external-secrets.io/v1', kind: 'SecretStore', metadata: { name: 'team-vault', namespace: 'shop' }, spec: {} },
+      {
+        apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'orders-external', namespace: 'shop' },
+        spec: {
+          secretStoreRef: { kind: 'SecretStore', name: 'team-vault' },
+          data: [
+            { secretKey: 'DATABASE_URL', remoteRef: { key: 'db', property: 'url' } },
+            { secretKey: 'STRIPE_KEY', remoteRef: { key: 'stripe' }, sourceRef: { storeRef: { kind: 'ClusterSecretStore', name: 'aws' } } },
+          ],
+        },
+      },
+    ]);
+    expect(edgesOf(g, 'source')).toEqual([
+      'source:shop/ExternalSecret/orders-external -> secret:shop/orders-external',
+      'store:ClusterSecretStore/aws -> source:shop/ExternalSecret/orders-external',
+      'store:shop/SecretStore/team-vault -> source:shop/ExternalSecret/orders-external',
+    ]);
+    expect(g.nodes.filter((n) => n.id.startsWith('store:'))).toEqual([
+      { id: 'store:ClusterSecretStore/aws', kind: 'secret-source', label: 'ClusterSecretStore aws', details: ['outside these manifests'] },
+      { id: 'store:shop/SecretStore/team-vault', kind: 'secret-source', label: 'SecretStore team-vault', details: [], namespace: 'shop' },
+    ]);
   });
 });
 
@@ -273,5 +305,26 @@ describe('graph of the example platform', () => {
     ]);
     expect(traffic(g).filter((e) => e.includes('(wide)'))).toEqual([]);
     expect(g.nodes.filter((n) => n.missing)).toEqual([]);
+  });
+
+  test('the Secrets read from Vault show their ExternalSecret and its store', () => {
+    const g = buildGraph(readManifestDir(path.join(ROOT, 'dist', 'production')));
+    const hash = (e: string) => e.replace(/-[0-9a-f]{10}\b/g, '-<hash>');
+    expect(edgesOf(g, 'source').filter((e) => e.includes('ExternalSecret')).map(hash)).toEqual([
+      'source:shop/ExternalSecret/orders-external-<hash> -> secret:shop/orders-external-<hash>',
+      'source:shop/ExternalSecret/orders-migrate-external-<hash> -> secret:shop/orders-migrate-external-<hash>',
+      'store:ClusterSecretStore/vault -> source:shop/ExternalSecret/orders-external-<hash>',
+      'store:ClusterSecretStore/vault -> source:shop/ExternalSecret/orders-migrate-external-<hash>',
+    ]);
+    const sources = g.nodes.filter((n) => n.kind === 'secret-source' && n.label.startsWith('ExternalSecret'));
+    expect(sources.map((n) => n.details)).toEqual([['store ClusterSecretStore/vault'], ['store ClusterSecretStore/vault']]);
+    // one store node outside every namespace, installed by the platform team
+    expect(g.nodes.filter((n) => n.id.startsWith('store:'))).toEqual([
+      { id: 'store:ClusterSecretStore/vault', kind: 'secret-source', label: 'ClusterSecretStore vault', details: ['outside these manifests'] },
+    ]);
+    expect(edgesOf(g, 'secret').filter((e) => e.includes('-external-')).map(hash)).toEqual([
+      `secret:shop/orders-external-<hash> -> ${W('shop', 'orders')} : env DATABASE_URL`,
+      'secret:shop/orders-migrate-external-<hash> -> workload:shop/Job/orders-migrate-<hash> : env DATABASE_URL',
+    ]);
   });
 });
