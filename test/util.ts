@@ -42,3 +42,19 @@ export function expectExactError(fn: () => unknown, message: string): void {
   expect(thrown).toBeInstanceOf(Error);
   expect((thrown as Error).message).toBe(message);
 }
+
+/**
+ * The relabelings every ServiceMonitor carries for release tracks: the pod's
+ * track as `track`, and the app's name as `service` on a track's Service.
+ * They act only on pods that carry a track label.
+ */
+export const SERVICE_MONITOR_TRACK_RELABELINGS = [
+  { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], targetLabel: 'track' },
+  {
+    action: 'replace',
+    regex: '.+;(.+)',
+    replacement: '$1',
+    sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track', '__meta_kubernetes_service_label_app_kubernetes_io_name'],
+    targetLabel: 'service',
+  },
+];

@@ -5,7 +5,7 @@ import {
   PlainWorkload, PlainWorkloadProps, RouteOptions, SecureIngress,
 } from '../../lib';
 import { kplus } from '../../lib/common/plus';
-import { expectExactError, find, findAll, Manifest } from '../util';
+import { expectExactError, find, findAll, Manifest, SERVICE_MONITOR_TRACK_RELABELINGS } from '../util';
 
 const GATEWAY = {
   gateway: GatewayAttachment.create({ gatewayClassName: 'eg', namespace: 'gateway', proxyNamespace: 'envoy-gateway-system' }),
@@ -138,16 +138,7 @@ describe('a hand-written cdk8s-plus Deployment + Service as a monitorable worklo
         path: '/internal/metrics',
         interval: '30s',
         // the release track relabelings act only on pods that carry a track label
-        relabelings: [
-          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], targetLabel: 'track' },
-          {
-            action: 'replace',
-            regex: '.+;(.+)',
-            replacement: '$1',
-            sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track', '__meta_kubernetes_service_label_app_kubernetes_io_name'],
-            targetLabel: 'service',
-          },
-        ],
+        relabelings: SERVICE_MONITOR_TRACK_RELABELINGS,
       }],
     });
     expect(find(Testing.synth(l.shop), 'NetworkPolicy', 'legacy-admitted').spec.ingress).toEqual([{

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { AlertReceiver, AlertSeverity, ObservabilityMode, Storage } from '../../lib';
 import { policyMatchers } from '../../lib/policy/jest';
-import { find, findAll, Manifest } from '../util';
+import { find, findAll, Manifest, SERVICE_MONITOR_TRACK_RELABELINGS } from '../util';
 import { configFile, fixture, synthAll } from './helpers';
 
 expect.extend(policyMatchers);
@@ -247,16 +247,7 @@ describe('ObservabilityStack, operator mode', () => {
         path: '/metrics',
         interval: '30s',
         // a release track's pods: the track as a label, the app's name as service
-        relabelings: [
-          { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track'], targetLabel: 'track' },
-          {
-            action: 'replace',
-            regex: '.+;(.+)',
-            replacement: '$1',
-            sourceLabels: ['__meta_kubernetes_pod_label_release_cdk8s_go_platform_io_track', '__meta_kubernetes_service_label_app_kubernetes_io_name'],
-            targetLabel: 'service',
-          },
-        ],
+        relabelings: SERVICE_MONITOR_TRACK_RELABELINGS,
       }],
     });
     expect(find(obs, 'ServiceMonitor', 'payments').spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s', relabelings: expect.any(Array) }]);
