@@ -3,6 +3,8 @@
 # supports (package.json engines): no EBADENGINE warning on Node 20, 22 or 24.
 # Checks the `engines.node` range of each package in package-lock.json against
 # the oldest release of each line that the ranges in use allow.
+# Also: every package with an install script is reviewed in package.json
+# `allowScripts`, so npm 11.16+ lists none and npm 12 runs exactly those allowed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node - <<'JS'
@@ -22,4 +24,15 @@ if (bad.length > 0) {
   process.exit(1);
 }
 console.log(`engines: every package of package-lock.json accepts Node ${lines.join(', ')}`);
+
+const allow = require('./package.json').allowScripts || {};
+const unreviewed = Object.entries(lock.packages)
+  .filter(([where, pkg]) => where !== '' && pkg.hasInstallScript)
+  .map(([where]) => where.replace(/^.*node_modules\//, ''))
+  .filter((name) => typeof allow[name] !== 'boolean');
+if (unreviewed.length > 0) {
+  console.error(`packages with install scripts not in package.json allowScripts: ${[...new Set(unreviewed)].join(', ')}`);
+  process.exit(1);
+}
+console.log(`install scripts: every one is reviewed in allowScripts (${Object.keys(allow).sort().join(', ')})`);
 JS

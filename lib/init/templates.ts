@@ -66,6 +66,10 @@ export function initFiles(name: string, versions: InitVersions): InitFile[] {
         },
         dependencies,
         devDependencies,
+        // npm 11.16+ lists dependencies whose install scripts nobody approved
+        // (npm 12 skips them): esbuild's checks its platform binary; backport,
+        // an optional dependency of cdk8s-plus-27 (a release tool), needs none.
+        allowScripts: { esbuild: true, backport: false },
       }),
     },
     {

@@ -68,6 +68,8 @@ describe('cdk8s-go-platform init', () => {
       typecheck: 'tsc --noEmit',
       gate: 'cdk8s-go-platform check dist/staging && cdk8s-go-platform check dist/production',
     });
+    // every install script is reviewed: npm 11.16+ lists none, npm 12 runs esbuild's and skips backport's
+    expect(pkg.allowScripts).toEqual({ esbuild: true, backport: false });
     expect(testedVersions().self).toBe(PKG.version);
   });
 
