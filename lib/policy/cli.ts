@@ -3,6 +3,7 @@ import * as path from 'path';
 import { checkSourcedManifests, SourcedManifest } from './check';
 import { checkClusters, clusterFolderOf } from './clusters';
 import { formatFindings, formatSummary } from './format';
+import { yamlFilesIn } from '../common/files';
 import { KUBERNETES_VERSIONS } from '../common/kubernetes-version';
 import { parseManifestFile } from './locate';
 import { toSarif } from './sarif';
@@ -219,17 +220,4 @@ function readManifests(paths: readonly string[]): SourcedManifest[] {
     }
   }
   return items;
-}
-
-function yamlFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      out.push(...yamlFilesIn(p));
-    } else if (/\.ya?ml$/.test(entry.name)) {
-      out.push(p);
-    }
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { byString } from '../common/files';
 import { DEFAULT_KUBERNETES_VERSION } from '../common/kubernetes-version';
 import { stableStringify } from '../common/hash';
 import { PolicyOptions } from './types';
@@ -60,7 +61,7 @@ function sha256(text: string | Buffer): string {
  */
 export function gateReceiptText(options: PolicyOptions, files: ReadonlyMap<string, string>): string {
   const hashes: Record<string, string> = {};
-  for (const [file, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [file, text] of [...files].sort(([a], [b]) => byString(a, b))) {
     hashes[file.split(path.sep).join('/')] = sha256(text);
   }
   const receipt: GateReceipt = { receipt: 1, gate: __filename, options: resolvedPolicyOptions(options), files: hashes };

@@ -1,9 +1,10 @@
 import microdiff from 'microdiff';
 import * as semver from 'semver';
+import { byString } from '../common/files';
 import { parseImage } from '../common/images';
 import { buildGraph, GraphEdge, PlatformGraph, serviceNameOf } from './graph-model';
 import {
-  arr, byString, describe, kindOf, Manifest, nameOf, namespaceOf, objectKey, rec, str,
+  arr, describe, kindOf, Manifest, nameOf, namespaceOf, objectKey, rec, str,
 } from './manifests';
 
 /** The risks `diff` flags; `--fail-on` takes these ids. */

@@ -1,8 +1,9 @@
 import { parse as parseYaml } from 'yaml';
+import { byString } from '../common/files';
 import { LABEL_INSTANCE, LABEL_NAME } from '../common/labels';
 import { EXTERNAL_ANNOTATION } from '../policy/context';
 import {
-  annotationsOf, arr, byString, kindOf, labelsOf, Manifest, nameOf, namespaceOf, rec, str, strMap,
+  annotationsOf, arr, kindOf, labelsOf, Manifest, nameOf, namespaceOf, rec, str, strMap,
 } from './manifests';
 import {
   formatSelector, isEmptySelector, LabelSelector, mapSelector, matchesSelector, NAMESPACE_NAME_LABEL,

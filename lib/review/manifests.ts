@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { yamlFilesIn } from '../common/files';
 
 /** One Kubernetes object as plain data, as read from a manifest file. */
 export type Manifest = Record<string, unknown>;
@@ -80,11 +80,6 @@ export function describe(m: Manifest): string {
   return `${kindOf(m)} ${ns === undefined ? '' : `${ns}/`}${nameOf(m)}`;
 }
 
-/** Compares strings by code unit, so order never depends on the locale. */
-export function byString(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Reads every Kubernetes object from a directory (recursively, `*.yaml` and
  * `*.yml`, in sorted order) or from one file. Empty documents and documents
@@ -118,19 +113,5 @@ export function parseManifests(text: string, source: string): Manifest[] {
       out.push(value as Manifest);
     }
   });
-  return out;
-}
-
-function yamlFilesIn(dir: string): string[] {
-  const out: string[] = [];
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => byString(a.name, b.name));
-  for (const entry of entries) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      out.push(...yamlFilesIn(p));
-    } else if (/\.ya?ml$/.test(entry.name)) {
-      out.push(p);
-    }
-  }
   return out;
 }

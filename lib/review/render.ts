@@ -1,4 +1,4 @@
-import { byString } from './manifests';
+import { byString } from '../common/files';
 import { EdgeKind, GraphNode, NodeKind, PlatformGraph } from './graph-model';
 
 /** Output formats of `cdk8s-go-platform graph`. */
