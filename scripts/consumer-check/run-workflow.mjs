@@ -15,9 +15,12 @@
 // --fork        the pull request comes from a fork (head repository differs)
 // --summary     append the job summaries to this file
 //
-// Only the expression syntax the scaffolded workflow uses is understood:
-// `github.*` properties, string/number/boolean/null literals, ==, !=, &&, ||,
-// ! and parentheses. Anything else is an error, never a guess.
+// Expressions are lexed, parsed and evaluated by GitHub's own implementation
+// (@actions/expressions) against the `github` context only: another context
+// (secrets, steps, ...) or a status function such as success() is an error,
+// never a guess.
+import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
+import { truthy } from '@actions/expressions/result';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -54,112 +57,22 @@ const github = {
 };
 
 // ------------------------------------------------------------ expressions
-function tokenize(text) {
-  const tokens = [];
-  const re = /\s*(?:('(?:[^']|'')*')|(==|!=|&&|\|\||!|\(|\))|(-?\d+(?:\.\d+)?)|([A-Za-z_][\w-]*(?:\.[\w-]+)*))/y;
-  let m;
-  let at = 0;
-  while (at < text.length) {
-    if (/^\s*$/.test(text.slice(at))) break;
-    re.lastIndex = at;
-    m = re.exec(text);
-    if (!m) throw new Error(`unsupported expression syntax at "${text.slice(at)}" in: ${text}`);
-    at = re.lastIndex;
-    if (m[1] !== undefined) tokens.push({ t: 'value', v: m[1].slice(1, -1).replace(/''/g, "'") });
-    else if (m[2] !== undefined) tokens.push({ t: m[2] });
-    else if (m[3] !== undefined) tokens.push({ t: 'value', v: Number(m[3]) });
-    else tokens.push({ t: 'name', v: m[4] });
-  }
-  return tokens;
-}
-
-function lookup(name) {
-  if (name === 'true' || name === 'false') return name === 'true';
-  if (name === 'null') return null;
-  const [root, ...rest] = name.split('.');
-  if (root !== 'github') throw new Error(`unsupported context "${root}" in ${name}`);
-  let v = github;
-  for (const key of rest) {
-    v = v !== null && typeof v === 'object' && key in v ? v[key] : null;
-  }
-  return v;
-}
+const context = JSON.parse(JSON.stringify({ github }), data.reviver);
 
 function evaluate(text) {
-  const tokens = tokenize(text);
-  let i = 0;
-  const peek = () => tokens[i]?.t;
-  const expect = (t) => {
-    if (peek() !== t) throw new Error(`expected ${t} in: ${text}`);
-    i++;
-  };
-  const equal = (a, b) => (typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b);
-  const primary = () => {
-    const tok = tokens[i++];
-    if (!tok) throw new Error(`unexpected end of: ${text}`);
-    if (tok.t === 'value') return tok.v;
-    if (tok.t === 'name') {
-      if (peek() === '(') throw new Error(`unsupported function ${tok.v}() in: ${text}`);
-      return lookup(tok.v);
-    }
-    if (tok.t === '(') {
-      const v = or();
-      expect(')');
-      return v;
-    }
-    throw new Error(`unexpected ${tok.t} in: ${text}`);
-  };
-  const comparison = () => {
-    const left = primary();
-    if (peek() === '==' || peek() === '!=') {
-      const op = tokens[i++].t;
-      const right = primary();
-      return op === '==' ? equal(left, right) : !equal(left, right);
-    }
-    return left;
-  };
-  const unary = () => {
-    if (peek() === '!') {
-      i++;
-      return !unary();
-    }
-    return comparison();
-  };
-  const and = () => {
-    let v = unary();
-    while (peek() === '&&') {
-      i++;
-      const r = unary();
-      v = v && r;
-    }
-    return v;
-  };
-  const or = () => {
-    let v = and();
-    while (peek() === '||') {
-      i++;
-      const r = and();
-      v = v || r;
-    }
-    return v;
-  };
-  const v = or();
-  if (i !== tokens.length) throw new Error(`unexpected ${peek()} in: ${text}`);
-  return v;
+  const expr = new Parser(new Lexer(text).lex().tokens, ['github'], []).parse();
+  return new Evaluator(expr, context).evaluate();
 }
 
 /** An `if:` condition: with or without `${{ }}`, absent means success(). */
 function condition(text) {
   if (text === undefined) return true;
   const m = /^\s*\$\{\{(.*)\}\}\s*$/s.exec(String(text));
-  return Boolean(evaluate(m ? m[1] : String(text)));
+  return truthy(evaluate(m ? m[1] : String(text)));
 }
 
 function substitute(value) {
-  return String(value).replace(/\$\{\{(.*?)\}\}/g, (_, expr) => {
-    const v = evaluate(expr);
-    return v === null || v === undefined ? '' : String(v);
-  });
+  return String(value).replace(/\$\{\{(.*?)\}\}/g, (_, expr) => evaluate(expr).coerceString());
 }
 
 // ------------------------------------------------------------------- run
