@@ -25,7 +25,7 @@ export interface PackageWeight {
 }
 
 /** Packages whose loading the root entry must leave to first use. */
-const HEAVY = ['@grafana/grafana-foundation-sdk', '@prometheus-io/lezer-promql', 'validators.generated.js', 'argoproj.io.js'];
+const HEAVY = ['@grafana/grafana-foundation-sdk', '@prometheus-io/lezer-promql', 'validators.generated.js', 'argoproj.io.js', 'luxon'];
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -1,7 +1,6 @@
 import { Cron, Duration, JsonPatch } from 'cdk8s';
 import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct } from 'constructs';
-import { CronExpressionParser } from 'cron-parser';
 import { seconds } from '../common/durations';
 import { fail, show } from '../common/errors';
 import { apiObjectOf, kplus } from '../common/plus';
@@ -100,10 +99,19 @@ export function validateSchedule(scope: Construct, prop: string, schedule: strin
     fail(scope, `${prop} (${show(schedule)}) uses H, L, W or #, which Kubernetes does not support`);
   }
   try {
-    CronExpressionParser.parse(schedule, { tz: 'UTC' });
+    cronParser().CronExpressionParser.parse(schedule, { tz: 'UTC' });
   } catch (e) {
     fail(scope, `${prop} (${show(schedule)}) is not a valid cron expression: ${(e as Error).message}`);
   }
+}
+
+/**
+ * `cron-parser`, required on first use: it loads luxon (~15 ms), which only
+ * an app with a cron job needs.
+ */
+function cronParser(): typeof import('cron-parser') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  return require('cron-parser') as typeof import('cron-parser');
 }
 
 /**

@@ -10,7 +10,7 @@ import { toEntry } from '../policy/context';
 import { formatFindings } from '../policy/format';
 import { GATE_RECEIPT_FILE, gateReceiptText } from '../policy/receipt';
 import { Finding, PolicyOptions, Severity } from '../policy/types';
-import { manifestFilesToYaml, startYamlWorker, workerPays, workerWanted, YamlWorker } from './yaml-writer';
+import { ManifestWriter, startYamlWorker, workerPays, workerWanted, YamlWorker } from './yaml-writer';
 import { yamlLib } from '../common/yaml';
 
 /** Options of `synthApp` and `synthApps`. */
@@ -36,11 +36,13 @@ export interface SynthOptions {
   readonly warn?: (message: string) => void;
 
   /**
-   * Writes part of the YAML on a worker thread while the calling thread
-   * writes the rest, when the machine has at least 2 cores
-   * (`os.availableParallelism()`) and an app has at least 1,000 objects.
-   * The bytes are the same either way (documents are put together in
-   * order); `false` keeps all work on the calling thread.
+   * Writes YAML on a worker thread when the machine has at least 2 cores
+   * (`os.availableParallelism()`) and an app has at least 1,000 objects:
+   * each chart's documents go to the worker as soon as the chart is
+   * rendered, and the calling thread writes, once all are rendered, those
+   * the worker has not started. The bytes are the same either way
+   * (documents are put together in order); `false` keeps all work on the
+   * calling thread.
    *
    * @default true
    */
@@ -202,8 +204,8 @@ export function cdk8sInternalsPresent(app: App): boolean {
 }
 
 function render(app: App, warn: (m: string) => void, threads: boolean): Rendered {
-  // Started before the app is rendered, so that it has loaded js-yaml by the
-  // time the YAML is written; only for an app large enough to use it.
+  // Started before the app is rendered, so that it has loaded js-yaml when
+  // the first chart's documents come; only for an app large enough to use it.
   const worker = workerWanted(threads) && workerPays(countApiObjects(app)) ? startYamlWorker() : undefined;
   try {
     return renderWith(app, warn, worker);
@@ -235,22 +237,28 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
   // other charts' objects then need only rendering.
   const firstJson = first.toJson();
   const charts = app.charts; // sorted, now that chart dependencies are known
-  const files: Array<{ readonly file: string; readonly docs: unknown[] }> = [];
+  const files: string[] = [];
+  const rendered: ApiObject[] = [];
+  // Each file's YAML is started (on the worker, when there is one) as soon as its charts are rendered.
+  const writer = new ManifestWriter(worker);
   const add = (file: string, chartList: readonly Chart[]): void => {
     const docs: unknown[] = [];
+    const source = path.join(app.outdir, file);
     for (const chart of chartList) {
       const objects = apiObjectsOf(chart);
       const json = chart === first ? firstJson : objects.map((o) => o.toJson());
       json.forEach((doc, i) => {
         const index = docs.length;
         docs.push(doc);
-        out.items.push({ manifest: doc, source: { file: path.join(app.outdir, file), index } });
+        out.items.push({ manifest: doc, source: { file: source, index } });
         if (objects[i]) {
-          out.paths.set(`${path.join(app.outdir, file)}#${index}`, objects[i].node.path);
+          out.paths.set(`${source}#${index}`, objects[i].node.path);
         }
       });
+      rendered.push(...objects);
     }
-    files.push({ file, docs });
+    files.push(file);
+    writer.addFile(docs);
   };
   if (layout === YamlOutputType.FILE_PER_APP) {
     add(`app${app.outputFileExtension}`, charts);
@@ -261,10 +269,10 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
       add(`${name}${app.outputFileExtension}`, [chart]);
     });
   }
-  const yaml = manifestFilesToYaml(files.map((f) => f.docs), workerPays(out.items.length) ? worker : undefined);
-  files.forEach((f, i) => out.files.set(f.file, yaml.texts[i]));
+  const yaml = writer.finish();
+  files.forEach((file, i) => out.files.set(file, yaml.texts[i]));
   if (record) {
-    out.files.set('construct-metadata.json', metadata(charts.flatMap(apiObjectsOf)));
+    out.files.set('construct-metadata.json', metadata(rendered));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import * as os from 'os';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { dump, DumpOptions, JSON_SCHEMA } from 'js-yaml';
 import { yamlLib } from '../common/yaml';
 
@@ -50,10 +50,7 @@ export function manifestsToYaml(docs: readonly unknown[]): string {
  */
 export const WORKER_MIN_DOCUMENTS = 1000;
 
-/** Share of the documents offered to the worker: the calling thread also checks every document and copies the worker's share to it. */
-const WORKER_SHARE = 0.5;
-
-/** How long the calling thread waits for the worker before it writes the worker's share itself. */
+/** How long the calling thread waits for the worker to hand over what it wrote before it writes that itself. */
 const WORKER_TIMEOUT_MS = 120_000;
 
 /**
@@ -77,68 +74,204 @@ function availableCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
+/** A slot of a document sent to the worker: who writes it. */
+const UNCLAIMED = 0;
+const BY_WORKER = 1;
+const BY_CALLER = 2;
+
 /**
- * Several YAML streams (one per file), each as `manifestsToYaml` writes it.
- * With a `worker` (`startYamlWorker`), the fast-path documents of the second half are
- * written by js-yaml on a worker thread (the same js-yaml module, the same
- * options) while the calling thread writes the rest; the texts are put
- * together in document order, so the bytes do not depend on the thread
- * that wrote them. `threaded` says whether a worker wrote any of them.
+ * Writes the YAML of an app's files, each as `manifestsToYaml` writes it,
+ * taking the files as they are rendered (`addFile`) and giving the texts back
+ * at the end (`finish`).
+ *
+ * With a worker (`startYamlWorker`), every fast-path document is sent to it
+ * as soon as its file is added, so that js-yaml runs on the worker while the
+ * calling thread renders the next charts. At `finish` the calling thread
+ * writes, from the last document backwards, every document the worker has
+ * not started yet, and the worker stops where the two meet: each document
+ * has a slot in shared memory that one of the two claims with an atomic
+ * compare-and-exchange before writing it, so each is written exactly once,
+ * by whichever thread gets to it first, and no timing decides the bytes.
+ * Texts are put together in document order; documents the worker claimed
+ * but did not hand over (it failed, or took longer than
+ * `WORKER_TIMEOUT_MS`) are written by the calling thread.
+ *
+ * @internal
+ */
+export class ManifestWriter {
+  private readonly docs: unknown[] = [];
+  private readonly fileSizes: number[] = [];
+  /** Documents sent to the worker, in order: their index, and the batch slot that says who writes them. */
+  private readonly sent: Array<{ readonly index: number; readonly slots: Int32Array; readonly slot: number }> = [];
+  /** Whether each document was sent to the worker. */
+  private readonly toWorker: boolean[] = [];
+  private readonly channel: { readonly own: MessagePort; readonly done: Int32Array } | undefined;
+
+  public constructor(private readonly worker: YamlWorker | undefined) {
+    if (worker instanceof YamlWorkerThread) {
+      const { port1, port2 } = new MessageChannel();
+      const done = new SharedArrayBuffer(4);
+      worker.worker.postMessage({ start: true, port: port2, done }, [port2]);
+      this.channel = { own: port1, done: new Int32Array(done) };
+    }
+  }
+
+  /** Adds a file's documents; with a worker, sends it those the fast path takes. */
+  public addFile(docs: readonly unknown[]): void {
+    const first = this.docs.length;
+    this.fileSizes.push(docs.length);
+    const batch: unknown[] = [];
+    const indices: number[] = [];
+    for (let k = 0; k < docs.length; k++) {
+      const doc = docs[k];
+      const send = this.channel !== undefined && isPlainObject(doc) && fastPathSafe(doc);
+      this.docs.push(doc);
+      this.toWorker.push(send);
+      if (send) {
+        batch.push(doc);
+        indices.push(first + k);
+      }
+    }
+    if (this.channel && batch.length > 0) {
+      const slots = new Int32Array(new SharedArrayBuffer(4 * batch.length));
+      indices.forEach((index, slot) => this.sent.push({ index, slots, slot }));
+      (this.worker as YamlWorkerThread).worker.postMessage({ docs: batch, indices, slots: slots.buffer });
+    }
+  }
+
+  /** How many documents the worker has claimed so far. */
+  public workerClaims(): number {
+    return this.sent.filter(({ slots, slot }) => Atomics.load(slots, slot) === BY_WORKER).length;
+  }
+
+  /** How many documents were sent to the worker. */
+  public get sentToWorker(): number {
+    return this.sent.length;
+  }
+
+  /**
+   * The text of every file, in the order added. `threaded` says whether the
+   * worker wrote any document. Closes the worker.
+   */
+  public finish(): { texts: string[]; threaded: boolean } {
+    const texts = new Array<string | undefined>(this.docs.length);
+    let threaded = false;
+    try {
+      if (this.channel) {
+        threaded = this.shareWithWorker(texts, this.channel);
+      }
+      this.docs.forEach((doc, i) => {
+        texts[i] ??= doc === undefined ? '\n' : documentToYaml(doc);
+      });
+    } finally {
+      this.worker?.close();
+    }
+    const files: string[] = [];
+    let i = 0;
+    for (const size of this.fileSizes) {
+      files.push(texts.slice(i, i + size).join('---\n'));
+      i += size;
+    }
+    return { texts: files, threaded };
+  }
+
+  /** Writes, from the end, the sent documents the worker has not claimed, then takes what the worker wrote. */
+  private shareWithWorker(texts: Array<string | undefined>, channel: { readonly own: MessagePort; readonly done: Int32Array }): boolean {
+    (this.worker as YamlWorkerThread).worker.postMessage({ end: true });
+    for (let k = this.sent.length - 1; k >= 0; k--) {
+      const { index, slots, slot } = this.sent[k];
+      if (Atomics.compareExchange(slots, slot, UNCLAIMED, BY_CALLER) !== UNCLAIMED) {
+        break; // the worker writes this one and every earlier one it was sent
+      }
+      texts[index] = dump(this.docs[index], JS_YAML_OPTIONS);
+    }
+    // Documents the fast path does not take, while the worker finishes.
+    this.docs.forEach((doc, i) => {
+      if (!this.toWorker[i]) {
+        texts[i] = doc === undefined ? '\n' : documentToYaml(doc);
+      }
+    });
+    let threaded = false;
+    if (Atomics.wait(channel.done, 0, 0, WORKER_TIMEOUT_MS) !== 'timed-out') {
+      for (let m = receiveMessageOnPort(channel.own); m !== undefined; m = receiveMessageOnPort(channel.own)) {
+        const { indices, texts: written } = m.message as { indices: number[]; texts: string[] };
+        indices.forEach((index, j) => {
+          texts[index] = written[j];
+        });
+        threaded ||= indices.length > 0;
+      }
+    }
+    channel.own.close();
+    return threaded;
+  }
+}
+
+/**
+ * Several YAML streams (one per file), each as `manifestsToYaml` writes it:
+ * `ManifestWriter` given every file at once.
  *
  * @internal
  */
 export function manifestFilesToYaml(files: ReadonlyArray<readonly unknown[]>, worker: YamlWorker | undefined): { texts: string[]; threaded: boolean } {
-  const all: unknown[] = [];
-  for (const docs of files) {
-    for (const doc of docs) {
-      all.push(doc);
-    }
-  }
-  const written = worker instanceof YamlWorkerThread ? writeWithWorker(all, worker) : undefined;
-  const texts: string[] = [];
-  let i = 0;
-  for (const docs of files) {
-    const parts: string[] = [];
-    for (const doc of docs) {
-      parts.push(written ? written[i] : doc === undefined ? '\n' : documentToYaml(doc));
-      i++;
-    }
-    texts.push(parts.join('---\n'));
-  }
-  return { texts, threaded: written !== undefined };
+  const writer = new ManifestWriter(worker);
+  files.forEach((docs) => writer.addFile(docs));
+  return writer.finish();
 }
 
-/** Code of the worker: js-yaml with the fast path's options over the documents it is sent. */
+/**
+ * Code of the worker: js-yaml with the fast path's options over the
+ * documents it is sent, each claimed in its batch's shared slots before it
+ * is written. Once the calling thread has claimed one (it writes from the
+ * end), it has claimed every later one, so the worker skips the rest. What it
+ * wrote goes back in one message per batch; `done` is set after the last.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
-let ready;
+let write;
 try {
   // Loaded as soon as the thread starts, while the calling thread renders.
   const { dump, JSON_SCHEMA } = require(workerData.jsYaml);
   const options = { ...workerData.options, schema: JSON_SCHEMA };
-  ready = (docs) => docs.map((doc) => dump(doc, options));
+  write = (doc) => dump(doc, options);
 } catch (e) {
-  ready = () => { throw e; };
+  write = undefined;
 }
-parentPort.once('message', ({ docs, port, done }) => {
-  let answer;
-  try {
-    answer = { texts: ready(docs) };
-  } catch (e) {
-    answer = { error: String((e && e.stack) || e) };
+let port;
+let done;
+let stopped = write === undefined;
+parentPort.on('message', (m) => {
+  if (m.start) {
+    port = m.port;
+    done = new Int32Array(m.done);
+  } else if (m.docs) {
+    const slots = new Int32Array(m.slots);
+    const indices = [];
+    const texts = [];
+    for (let k = 0; k < m.docs.length && !stopped; k++) {
+      if (Atomics.compareExchange(slots, k, ${UNCLAIMED}, ${BY_WORKER}) !== ${UNCLAIMED}) {
+        stopped = true;
+        break;
+      }
+      try {
+        texts.push(write(m.docs[k]));
+        indices.push(m.indices[k]);
+      } catch (e) {
+        stopped = true;
+      }
+    }
+    port.postMessage({ indices, texts });
+  } else if (m.end) {
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
   }
-  port.postMessage(answer);
-  const flag = new Int32Array(done);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
 });
 `;
 
 /**
- * A worker thread for `manifestFilesToYaml`, started ahead (before the app is
- * rendered, so that it is ready when the YAML is written); `undefined` when
- * none can be started. Used once, then terminated; `close` terminates one
- * that was not used.
+ * A worker thread for `ManifestWriter`, started ahead (before the app is
+ * rendered, so that it has loaded js-yaml when the first documents come);
+ * `undefined` when none can be started. Used by one writer, then
+ * terminated; `close` terminates one that was not used.
  *
  * @internal
  */
@@ -148,63 +281,28 @@ export interface YamlWorker {
 
 class YamlWorkerThread implements YamlWorker {
   public readonly worker: Worker;
-  public constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { jsYaml: require.resolve('js-yaml'), options: JS_YAML_PLAIN_OPTIONS } });
+  public constructor(jsYaml: string) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { jsYaml, options: JS_YAML_PLAIN_OPTIONS } });
     this.worker.unref();
+    // A worker that fails hands nothing over: the calling thread writes its documents (ManifestWriter.finish).
+    this.worker.on('error', () => undefined);
   }
   public close(): void {
     void this.worker.terminate();
   }
 }
 
-/** @internal */
-export function startYamlWorker(): YamlWorker | undefined {
+/**
+ * Starts a `YamlWorker`; `jsYaml` is the js-yaml module file it loads (the
+ * one this module uses).
+ *
+ * @internal
+ */
+export function startYamlWorker(jsYaml: string = require.resolve('js-yaml')): YamlWorker | undefined {
   try {
-    return new YamlWorkerThread();
+    return new YamlWorkerThread(jsYaml);
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Every document's text, the second half's fast-path documents written on
- * the worker thread. A worker that fails or does not answer in time leaves
- * its share to the calling thread.
- */
-function writeWithWorker(all: readonly unknown[], thread: YamlWorkerThread): string[] {
-  const worker = thread.worker;
-  try {
-    const texts: string[] = new Array<string>(all.length);
-    const sent: number[] = [];
-    const docs: unknown[] = [];
-    for (let i = Math.floor(all.length * (1 - WORKER_SHARE)); i < all.length; i++) {
-      const doc = all[i];
-      if (isPlainObject(doc) && fastPathSafe(doc)) {
-        sent.push(i);
-        docs.push(doc);
-      }
-    }
-    const { port1, port2 } = new MessageChannel();
-    const done = new SharedArrayBuffer(4);
-    worker.postMessage({ docs, port: port2, done }, [port2]);
-    let next = 0;
-    for (let i = 0; i < all.length; i++) {
-      if (next < sent.length && sent[next] === i) {
-        next++;
-        continue;
-      }
-      const doc = all[i];
-      texts[i] = doc === undefined ? '\n' : documentToYaml(doc);
-    }
-    Atomics.wait(new Int32Array(done), 0, 0, WORKER_TIMEOUT_MS);
-    const answer = receiveMessageOnPort(port1)?.message as { texts?: string[] } | undefined;
-    port1.close();
-    sent.forEach((index, k) => {
-      texts[index] = answer?.texts?.length === sent.length ? answer.texts[k] : dump(all[index], JS_YAML_OPTIONS);
-    });
-    return texts;
-  } finally {
-    thread.close();
   }
 }
 

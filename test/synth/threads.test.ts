@@ -10,7 +10,7 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { ChartLayout, fleet, FLEET_NAMESPACE } from '../../bench/fleet';
 import { buildGoMicroserviceFleet } from '../../bench/ways/go-microservice';
 import { synthApp } from '../../lib';
-import { manifestFilesToYaml, manifestsToYaml, startYamlWorker, WORKER_MIN_DOCUMENTS, workerPays, workerWanted } from '../../lib/synth/yaml-writer';
+import { ManifestWriter, manifestFilesToYaml, manifestsToYaml, startYamlWorker, WORKER_MIN_DOCUMENTS, workerPays, workerWanted } from '../../lib/synth/yaml-writer';
 
 /** Every file an output folder holds, by name. */
 function files(dir: string): Record<string, string> {
@@ -41,25 +41,62 @@ describe('worker thread decision', () => {
   });
 });
 
-describe('manifestFilesToYaml', () => {
-  test('writes with a worker thread the bytes it writes alone, file by file', () => {
-    // GIVEN the benchmark fleet's documents in three files, with documents the fast path refuses and an empty one
-    const app = new App({ outdir: 'unused', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-    buildGoMicroserviceFleet(app, fleet(150), ChartLayout.SINGLE);
-    const docs = (app.node.findChild(FLEET_NAMESPACE) as Chart).toJson();
-    const odd: unknown[] = [{ value: '1_000' }, undefined, { text: 'line1\nline2\n' }, { f: 0.5 }];
-    const input = [docs.slice(0, 300), [...docs.slice(300, 700), ...odd], docs.slice(700)];
+/** The benchmark fleet's documents (150 services) in three files, with documents the fast path refuses and an empty one. */
+function threeFiles(): unknown[][] {
+  const app = new App({ outdir: 'unused', yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  buildGoMicroserviceFleet(app, fleet(150), ChartLayout.SINGLE);
+  const docs = (app.node.findChild(FLEET_NAMESPACE) as Chart).toJson();
+  const odd: unknown[] = [{ value: '1_000' }, undefined, { text: 'line1\nline2\n' }, { f: 0.5 }];
+  return [docs.slice(0, 300), [...docs.slice(300, 700), ...odd], docs.slice(700)];
+}
+
+/** Blocks the calling thread until `condition` holds, checking every 10 ms, for at most 30 s. */
+function waitFor(condition: () => boolean): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 30_000) {
+      throw new Error('condition not met in 30 s');
+    }
+    Atomics.wait(pause, 0, 0, 10);
+  }
+}
+
+describe('manifestFilesToYaml and ManifestWriter', () => {
+  const input = threeFiles();
+  const alone = manifestFilesToYaml(input, undefined);
+
+  test('without a worker: the bytes of manifestsToYaml, file by file', () => {
     expect(input.flat().length).toBeGreaterThanOrEqual(WORKER_MIN_DOCUMENTS);
+    expect(alone.threaded).toBe(false);
+    expect(alone.texts.map((t, i) => t === manifestsToYaml(input[i]))).toEqual([true, true, true]);
+  });
+
+  test('with a worker: the same bytes, however the documents are shared between the two threads', () => {
+    const threaded = manifestFilesToYaml(input, startYamlWorker());
+    expect(threaded.texts.map((t, i) => t === alone.texts[i])).toEqual([true, true, true]);
+  }, 60_000);
+
+  test('the worker writes every fast-path document it is sent before the calling thread finishes', () => {
+    // GIVEN a writer whose worker has claimed every document it was sent (the calling thread waits for that)
+    const writer = new ManifestWriter(startYamlWorker());
+    input.forEach((docs) => writer.addFile(docs));
+    expect(writer.sentToWorker).toBe(input.flat().length - 4); // all but the four odd ones
+    waitFor(() => writer.workerClaims() === writer.sentToWorker);
 
     // WHEN
-    const alone = manifestFilesToYaml(input, undefined);
-    const threaded = manifestFilesToYaml(input, startYamlWorker());
+    const result = writer.finish();
 
-    // THEN
-    expect(alone.threaded).toBe(false);
-    expect(threaded.threaded).toBe(true);
-    expect(alone.texts.map((t, i) => t === manifestsToYaml(input[i]))).toEqual([true, true, true]);
-    expect(threaded.texts.map((t, i) => t === alone.texts[i])).toEqual([true, true, true]);
+    // THEN the worker wrote them, and the bytes are the same
+    expect(result.threaded).toBe(true);
+    expect(result.texts.map((t, i) => t === alone.texts[i])).toEqual([true, true, true]);
+  }, 60_000);
+
+  test('a worker that cannot load js-yaml writes nothing: the calling thread writes every document', () => {
+    const writer = new ManifestWriter(startYamlWorker(path.join(os.tmpdir(), 'no-such-js-yaml.js')));
+    input.forEach((docs) => writer.addFile(docs));
+    const result = writer.finish();
+    expect(result.threaded).toBe(false);
+    expect(result.texts.map((t, i) => t === alone.texts[i])).toEqual([true, true, true]);
   }, 60_000);
 });
 
