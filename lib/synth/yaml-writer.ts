@@ -74,6 +74,9 @@ function availableCores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
+/** Most documents sent to the worker in one message. */
+const WORKER_BATCH = 100;
+
 /** A slot of a document sent to the worker: who writes it. */
 const UNCLAIMED = 0;
 const BY_WORKER = 1;
@@ -116,12 +119,16 @@ export class ManifestWriter {
     }
   }
 
-  /** Adds a file's documents; with a worker, sends it those the fast path takes. */
+  /**
+   * Adds a file's documents; with a worker, sends it those the fast path
+   * takes, in batches of at most `WORKER_BATCH` (so that it starts on a large
+   * file before the whole file is copied to it).
+   */
   public addFile(docs: readonly unknown[]): void {
     const first = this.docs.length;
     this.fileSizes.push(docs.length);
-    const batch: unknown[] = [];
-    const indices: number[] = [];
+    let batch: unknown[] = [];
+    let indices: number[] = [];
     for (let k = 0; k < docs.length; k++) {
       const doc = docs[k];
       const send = this.channel !== undefined && isPlainObject(doc) && fastPathSafe(doc);
@@ -131,12 +138,18 @@ export class ManifestWriter {
         batch.push(doc);
         indices.push(first + k);
       }
+      if (batch.length === WORKER_BATCH || (k === docs.length - 1 && batch.length > 0)) {
+        this.send(batch, indices);
+        batch = [];
+        indices = [];
+      }
     }
-    if (this.channel && batch.length > 0) {
-      const slots = new Int32Array(new SharedArrayBuffer(4 * batch.length));
-      indices.forEach((index, slot) => this.sent.push({ index, slots, slot }));
-      (this.worker as YamlWorkerThread).worker.postMessage({ docs: batch, indices, slots: slots.buffer });
-    }
+  }
+
+  private send(batch: unknown[], indices: number[]): void {
+    const slots = new Int32Array(new SharedArrayBuffer(4 * batch.length));
+    indices.forEach((index, slot) => this.sent.push({ index, slots, slot }));
+    (this.worker as YamlWorkerThread).worker.postMessage({ docs: batch, indices, slots: slots.buffer });
   }
 
   /** How many documents the worker has claimed so far. */
