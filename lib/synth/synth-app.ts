@@ -177,8 +177,8 @@ interface Rendered {
   readonly app: App;
   readonly files: Map<string, string>;
   readonly items: SourcedManifest[];
-  /** Construct path by `file#index`, where known. */
-  readonly paths: Map<string, string>;
+  /** Construct path by `file#index`, where known; built on first use (only an error message or the metadata file needs it). */
+  readonly paths: () => ReadonlyMap<string, string>;
 }
 
 interface Staged {
@@ -224,7 +224,9 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
     return renderWithCdk8s(app);
   }
   const record = (app as unknown as { readonly recordConstructMetadata: boolean }).recordConstructMetadata;
-  const out: Rendered = { app, files: new Map(), items: [], paths: new Map() };
+  // Each chart's objects in the order of its documents, from the first document of `source`, for `paths`.
+  const segments: Segment[] = [];
+  const out: Rendered = { app, files: new Map(), items: [], paths: once(() => constructPaths(segments)) };
   const first = anyChart(app);
   if (!first) {
     if (record) {
@@ -236,26 +238,22 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
   // validations of every construct in the app, as app.synth() does; the
   // other charts' objects then need only rendering.
   const firstJson = first.toJson();
-  const charts = app.charts; // sorted, now that chart dependencies are known
+  const charts = sortedCharts(app, first);
   const files: string[] = [];
-  const rendered: ApiObject[] = [];
   // Each file's YAML is started (on the worker, when there is one) as soon as its charts are rendered.
   const writer = new ManifestWriter(worker);
   const add = (file: string, chartList: readonly Chart[]): void => {
     const docs: unknown[] = [];
     const source = path.join(app.outdir, file);
     for (const chart of chartList) {
-      const objects = apiObjectsOf(chart);
-      const json = chart === first ? firstJson : objects.map((o) => o.toJson());
-      json.forEach((doc, i) => {
-        const index = docs.length;
+      // The first chart's documents came from its toJson(); its objects are looked up only when needed.
+      const objects = chart === first ? undefined : apiObjectsOf(chart);
+      const json = objects ? objects.map((o) => o.toJson()) : firstJson;
+      segments.push({ source, start: docs.length, count: json.length, chart, objects });
+      for (const doc of json) {
+        out.items.push({ manifest: doc, source: { file: source, index: docs.length } });
         docs.push(doc);
-        out.items.push({ manifest: doc, source: { file: source, index } });
-        if (objects[i]) {
-          out.paths.set(`${source}#${index}`, objects[i].node.path);
-        }
-      });
-      rendered.push(...objects);
+      }
     }
     files.push(file);
     writer.addFile(docs);
@@ -272,7 +270,7 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
   const yaml = writer.finish();
   files.forEach((file, i) => out.files.set(file, yaml.texts[i]));
   if (record) {
-    out.files.set('construct-metadata.json', metadata(rendered));
+    out.files.set('construct-metadata.json', metadata(segments.flatMap((g) => g.objects ?? apiObjectsOf(g.chart))));
   }
   return out;
 }
@@ -282,7 +280,7 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
  * there meanwhile) and reads the files back.
  */
 function renderWithCdk8s(app: App): Rendered {
-  const out: Rendered = { app, files: new Map(), items: [], paths: new Map() };
+  const out: Rendered = { app, files: new Map(), items: [], paths: () => new Map() };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-synth-'));
   const outdir = app.outdir;
   Object.defineProperty(app, 'outdir', { value: scratch, configurable: true, writable: true });
@@ -313,7 +311,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 /** The construct path of the object a finding or entry is about, in brackets, when known. */
 function pathOf(out: Rendered, source: { readonly file: string; readonly index: number } | undefined): string {
-  const p = source ? out.paths.get(`${source.file}#${source.index}`) : undefined;
+  const p = source ? out.paths().get(`${source.file}#${source.index}`) : undefined;
   return p === undefined ? '' : `[${p}] `;
 }
 
@@ -323,8 +321,8 @@ function checkDuplicates(out: Rendered): void {
     .filter((i) => typeof i.manifest === 'object' && i.manifest !== null && !Array.isArray(i.manifest))
     .map((i) => toEntry(i.manifest as Record<string, unknown>, 'default', i.source));
   const lines = duplicateObjects(entries).flatMap(([first, ...rest]) => rest.map((e) => {
-    const a = out.paths.get(`${first.source?.file}#${first.source?.index}`) ?? `${first.source?.file}#${first.source?.index}`;
-    const b = out.paths.get(`${e.source?.file}#${e.source?.index}`) ?? `${e.source?.file}#${e.source?.index}`;
+    const a = out.paths().get(`${first.source?.file}#${first.source?.index}`) ?? `${first.source?.file}#${first.source?.index}`;
+    const b = out.paths().get(`${e.source?.file}#${e.source?.index}`) ?? `${e.source?.file}#${e.source?.index}`;
     const ns = e.namespace === undefined ? '' : ` in namespace ${JSON.stringify(e.namespace)}`;
     return `[${b}] ${e.ref.kind} ${JSON.stringify(e.ref.name)}${ns} (${e.ref.apiVersion}) duplicates [${a}]: the object applied last would replace the other; give one another name or namespace`;
   }));
@@ -456,6 +454,47 @@ function countApiObjects(app: App): number {
 /** A chart of the app, top-level ones first; `undefined` when it has none. */
 function anyChart(app: App): Chart | undefined {
   return app.node.children.find((c): c is Chart => c instanceof Chart) ?? app.node.findAll().find((c): c is Chart => c instanceof Chart);
+}
+
+/**
+ * The app's charts in the order `app.charts` gives (dependencies first);
+ * an app whose only chart is `first` needs no dependency graph for that.
+ */
+function sortedCharts(app: App, first: Chart): readonly Chart[] {
+  for (const c of app.node.findAll()) {
+    if (c instanceof Chart && c !== first) {
+      return app.charts;
+    }
+  }
+  return [first];
+}
+
+/** A chart's documents in a file: `count` of them from index `start` of `source`, rendered from `objects` (the first chart's are looked up when needed). */
+interface Segment {
+  readonly source: string;
+  readonly start: number;
+  readonly count: number;
+  readonly chart: Chart;
+  readonly objects?: ApiObject[];
+}
+
+/** Construct paths by `file#index` of the rendered documents. */
+function constructPaths(segments: readonly Segment[]): ReadonlyMap<string, string> {
+  const paths = new Map<string, string>();
+  for (const { source, start, count, chart, objects } of segments) {
+    const rendered = objects ?? apiObjectsOf(chart);
+    // (Equal unless rendering added objects to the chart; then its paths stay unknown rather than wrong.)
+    if (rendered.length === count) {
+      rendered.forEach((o, i) => paths.set(`${source}#${start + i}`, o.node.path));
+    }
+  }
+  return paths;
+}
+
+/** `make()`, called once, on first use. */
+function once<T>(make: () => T): () => T {
+  let value: { readonly v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
 }
 
 /** A chart's own objects in dependency order (cdk8s `chartToKube`). */
