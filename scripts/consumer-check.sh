@@ -94,6 +94,12 @@ readme_block() {
   ' "$ROOT/README.md" "$1" "$2"
 }
 readme_cdk8s_yaml() { readme_block '### cdk8s.yaml' yaml; }
+# install_repo DIR: the README's install-script review, npm install, and a check
+# that it left no install script unreviewed (what npm 11.16+ would list).
+install_repo() {
+  (cd "$1" && readme_block '### Install scripts' sh | run_lines && npm install --prefer-offline --loglevel=error)
+  node "$ROOT/scripts/install-scripts-reviewed.cjs" "$1"
+}
 
 write_json() { node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify(JSON.parse(process.argv[2]), null, 2) + "\n")' "$1" "$2"; }
 
@@ -121,7 +127,7 @@ setup_cjs() {
   }"
   cp "$FIXTURES/cjs/main.ts" "$FIXTURES/cjs/main.test.ts" "$dir/"
   readme_cdk8s_yaml > "$dir/cdk8s.yaml"
-  (cd "$dir" && npm install --prefer-offline --loglevel=error)
+  install_repo "$dir"
 }
 
 common_dev_dependencies() {
@@ -153,7 +159,7 @@ EOF
   printf 'node_modules/\n' > "$dir/.gitignore"
   cp "$FIXTURES/esm/main.ts" "$FIXTURES/esm/platform.ts" "$FIXTURES/esm/platform.test.ts" "$FIXTURES/esm/named-imports.mjs" "$dir/"
   readme_cdk8s_yaml > "$dir/cdk8s.yaml"
-  (cd "$dir" && npm install --prefer-offline --loglevel=error)
+  install_repo "$dir"
 }
 
 setup_mixed() {
@@ -173,7 +179,7 @@ setup_mixed() {
   printf 'node_modules/\n' > "$dir/.gitignore"
   cp "$FIXTURES/mixed/main.ts" "$FIXTURES/mixed/main.test.ts" "$dir/"
   readme_cdk8s_yaml > "$dir/cdk8s.yaml"
-  (cd "$dir" && npm install --prefer-offline --loglevel=error)
+  install_repo "$dir"
 }
 
 setup_init() {
@@ -183,6 +189,7 @@ setup_init() {
   # with the tarball standing in for the registry.
   (cd "$WORK" && npm exec --yes --package="$TARBALL" -- cdk8s-go-platform init "$dir")
   (cd "$dir" && npm pkg set "dependencies.cdk8s-go-platform=file:$TARBALL" && npm install --prefer-offline --loglevel=error)
+  node "$ROOT/scripts/install-scripts-reviewed.cjs" "$dir"
 }
 
 # run_lines: runs each line of stdin (comments stripped) as a command, in CI
