@@ -46,3 +46,6 @@ export const ARGO_CD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /** Argo CD: marks an object as a hook (`PreSync`, `PostSync`, ...) rather than a synced resource. @internal */
 export const ARGO_CD_HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+
+/** Argo CD: when a hook object is deleted (`BeforeHookCreation`, `HookSucceeded`, `HookFailed`). @internal */
+export const ARGO_CD_HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';

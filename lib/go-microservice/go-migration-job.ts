@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { ExternalSecret } from '../../imports/external-secrets.io';
 import { Construct, IConstruct } from 'constructs';
+import { ARGO_CD_HOOK_ANNOTATION, ARGO_CD_HOOK_DELETE_POLICY_ANNOTATION } from '../common/annotations';
 import { fail, show } from '../common/errors';
 import { contentHash } from '../common/hash';
 import { validatePinnedImage } from '../common/images';
@@ -70,9 +71,6 @@ export const MIGRATION_DEFAULTS = {
   waitImage: 'registry.k8s.io/kubectl:v1.31.4',
   waitVolume: 'migration-wait-token',
 } as const;
-
-const ARGO_HOOK = 'argocd.argoproj.io/hook';
-const ARGO_HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 
 /**
  * A one-off Go job that migrates a database before a new version rolls out.
@@ -172,8 +170,8 @@ export class GoMigrationJob extends Construct {
       for (const o of [...hooks, this.configMap, this.configFilesMap, this.externalSecret]) {
         if (o !== undefined) {
           const api = o instanceof ApiObject ? o : apiObjectOf(o);
-          api.metadata.addAnnotation(ARGO_HOOK, 'PreSync');
-          api.metadata.addAnnotation(ARGO_HOOK_DELETE_POLICY, 'BeforeHookCreation');
+          api.metadata.addAnnotation(ARGO_CD_HOOK_ANNOTATION, 'PreSync');
+          api.metadata.addAnnotation(ARGO_CD_HOOK_DELETE_POLICY_ANNOTATION, 'BeforeHookCreation');
         }
       }
     }

@@ -397,11 +397,11 @@ describe('rule details', () => {
       expect(secretFindings([externalSecret('orders-db', {}, 'billing')])).toHaveLength(1);
     });
 
-    test('creationPolicy Owner, Orphan and CreateOrMerge create the Secret; Merge and None do not', () => {
-      for (const creationPolicy of ['Owner', 'Orphan', 'CreateOrMerge']) {
+    test('creationPolicy Owner and Orphan create the Secret; Merge, None and a value the CRD does not allow do not', () => {
+      for (const creationPolicy of ['Owner', 'Orphan']) {
         expect(secretFindings([externalSecret('orders-db', { creationPolicy })])).toEqual([]);
       }
-      for (const creationPolicy of ['Merge', 'None']) {
+      for (const creationPolicy of ['Merge', 'None', 'CreateOrMerge']) {
         expect(secretFindings([externalSecret('orders-db', { creationPolicy, deletionPolicy: 'Retain' })]).map((f) => f.message)).toEqual([MISSING]);
       }
     });

@@ -10,9 +10,11 @@ interface Reference {
 
 /**
  * ESO `spec.target.creationPolicy` values under which the operator creates
- * the target Secret (`Merge` and `None` expect it to exist already).
+ * the target Secret. The CRD allows `Owner`, `Orphan`, `Merge` and `None`;
+ * `Merge` and `None` expect the Secret to exist already, and a value the CRD
+ * does not allow creates nothing.
  */
-const ESO_CREATING_POLICIES = new Set(['Owner', 'Orphan', 'CreateOrMerge']);
+const ESO_CREATING_POLICIES = new Set(['Owner', 'Orphan']);
 
 /**
  * Secrets that an operator creates from objects in the set, by
