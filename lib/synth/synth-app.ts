@@ -247,9 +247,9 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
     const source = path.join(app.outdir, file);
     for (const chart of chartList) {
       // The first chart's documents came from its toJson(); its objects are looked up only when needed.
-      const objects = chart === first ? undefined : apiObjectsOf(chart);
-      const json = objects ? objects.map((o) => o.toJson()) : firstJson;
-      segments.push({ source, start: docs.length, count: json.length, chart, objects });
+      const rendered = chart === first ? undefined : apiObjectsOf(chart);
+      const json = rendered ? rendered.map((o) => o.toJson()) : firstJson;
+      segments.push({ source, start: docs.length, count: json.length, objects: rendered ? () => rendered : once(() => apiObjectsOf(chart)) });
       for (const doc of json) {
         out.items.push({ manifest: doc, source: { file: source, index: docs.length } });
         docs.push(doc);
@@ -270,7 +270,7 @@ function renderWith(app: App, warn: (m: string) => void, worker: YamlWorker | un
   const yaml = writer.finish();
   files.forEach((file, i) => out.files.set(file, yaml.texts[i]));
   if (record) {
-    out.files.set('construct-metadata.json', metadata(segments.flatMap((g) => g.objects ?? apiObjectsOf(g.chart))));
+    out.files.set('construct-metadata.json', metadata(segments.flatMap((g) => g.objects())));
   }
   return out;
 }
@@ -469,20 +469,19 @@ function sortedCharts(app: App, first: Chart): readonly Chart[] {
   return [first];
 }
 
-/** A chart's documents in a file: `count` of them from index `start` of `source`, rendered from `objects` (the first chart's are looked up when needed). */
+/** A chart's documents in a file: `count` of them from index `start` of `source`, rendered from `objects()`, in order. */
 interface Segment {
   readonly source: string;
   readonly start: number;
   readonly count: number;
-  readonly chart: Chart;
-  readonly objects?: ApiObject[];
+  readonly objects: () => ApiObject[];
 }
 
 /** Construct paths by `file#index` of the rendered documents. */
 function constructPaths(segments: readonly Segment[]): ReadonlyMap<string, string> {
   const paths = new Map<string, string>();
-  for (const { source, start, count, chart, objects } of segments) {
-    const rendered = objects ?? apiObjectsOf(chart);
+  for (const { source, start, count, objects } of segments) {
+    const rendered = objects();
     // (Equal unless rendering added objects to the chart; then its paths stay unknown rather than wrong.)
     if (rendered.length === count) {
       rendered.forEach((o, i) => paths.set(`${source}#${start + i}`, o.node.path));

@@ -40,7 +40,7 @@ const JS_YAML_OPTIONS: DumpOptions = { ...JS_YAML_PLAIN_OPTIONS, schema: JSON_SC
  * @internal
  */
 export function manifestsToYaml(docs: readonly unknown[]): string {
-  return docs.map((doc) => (doc === undefined ? '\n' : documentToYaml(doc))).join('---\n');
+  return docs.map(documentText).join('---\n');
 }
 
 /**
@@ -174,7 +174,7 @@ export class ManifestWriter {
         threaded = this.shareWithWorker(texts, this.channel);
       }
       this.docs.forEach((doc, i) => {
-        texts[i] ??= doc === undefined ? '\n' : documentToYaml(doc);
+        texts[i] ??= documentText(doc);
       });
     } finally {
       this.worker?.close();
@@ -201,7 +201,7 @@ export class ManifestWriter {
     // Documents the fast path does not take, while the worker finishes.
     this.docs.forEach((doc, i) => {
       if (!this.toWorker[i]) {
-        texts[i] = doc === undefined ? '\n' : documentToYaml(doc);
+        texts[i] = documentText(doc);
       }
     });
     let threaded = false;
@@ -317,6 +317,11 @@ export function startYamlWorker(jsYaml: string = require.resolve('js-yaml')): Ya
   } catch {
     return undefined;
   }
+}
+
+/** A document's text in a stream: an empty line for `undefined`, as cdk8s writes it. */
+function documentText(doc: unknown): string {
+  return doc === undefined ? '\n' : documentToYaml(doc);
 }
 
 /** One document, through the fast serializer when that is proven to give the same bytes. */
